@@ -1,0 +1,358 @@
+//! The batch driver: find input files, process each one in isolation (a bad
+//! file or a panic becomes that file's error record), in parallel, and hand
+//! the records to a sink in input order.
+
+use std::cell::{Cell, RefCell};
+use std::io;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::Once;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::document::Format;
+use crate::error::{DocError, PatternError};
+use crate::extract::Extractor;
+use crate::ingest;
+use crate::normalize::{normalize, Normalized};
+use crate::patterns::Patterns;
+use crate::record::{Record, Source, Status, TextInfo, Warning, SCHEMA_VERSION};
+
+/// Files larger than this are refused unless `--max-bytes` says otherwise.
+pub const DEFAULT_MAX_BYTES: u64 = 256 * 1024 * 1024;
+
+/// How many files are processed between two writes of their records: enough
+/// to keep every core busy, few enough to bound memory on a huge backlog.
+const CHUNK: usize = 256;
+
+/// Reads, normalizes and extracts single documents. Shared by all workers.
+pub struct Pipeline {
+    extractor: Extractor,
+    pub max_bytes: u64,
+}
+
+impl Pipeline {
+    pub fn new(patterns: &Patterns) -> Result<Pipeline, PatternError> {
+        Ok(Pipeline {
+            extractor: Extractor::new(patterns)?,
+            max_bytes: DEFAULT_MAX_BYTES,
+        })
+    }
+
+    /// One file → one record. Never panics: a panic inside the document's
+    /// processing is caught and becomes an error record of kind `panic`.
+    pub fn process_file(&self, path: &Path) -> Record {
+        let display = path.display().to_string();
+        guard_panics(
+            || self.process_file_inner(path),
+            |message| {
+                Record::failed(
+                    source(display.clone(), "", Format::Unknown, 0, None),
+                    "panic",
+                    DocError::Panic { message }.to_string(),
+                )
+            },
+        )
+    }
+
+    fn process_file_inner(&self, path: &Path) -> Record {
+        let display = path.display().to_string();
+        let io_failure = |e: io::Error| {
+            let err = DocError::Io {
+                path: path.to_path_buf(),
+                source: e,
+            };
+            Record::failed(
+                source(display.clone(), "", Format::Unknown, 0, None),
+                err.kind(),
+                err.to_string(),
+            )
+        };
+        let size = match std::fs::metadata(path) {
+            Ok(m) => m.len(),
+            Err(e) => return io_failure(e),
+        };
+        if size > self.max_bytes {
+            let err = DocError::TooLarge {
+                path: path.to_path_buf(),
+                bytes: size,
+                limit: self.max_bytes,
+            };
+            return Record::failed(
+                source(display, "", Format::Unknown, size, None),
+                err.kind(),
+                err.to_string(),
+            );
+        }
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => return io_failure(e),
+        };
+        let ext = path.extension().and_then(|e| e.to_str());
+        self.process_bytes(display, &bytes, ext).0
+    }
+
+    /// Processes a file already in memory; also returns the normalized text.
+    pub fn process_bytes(
+        &self,
+        path: String,
+        bytes: &[u8],
+        ext: Option<&str>,
+    ) -> (Record, Option<Normalized>) {
+        let sha = hex_sha256(bytes);
+        let format = ingest::detect_format(bytes, ext);
+        let size = bytes.len() as u64;
+        let doc = match ingest::read(bytes, format) {
+            Ok(doc) => doc,
+            Err(e) => {
+                let src = source(path, &sha, format, size, None);
+                return (Record::failed(src, e.kind(), e.to_string()), None);
+            }
+        };
+        let norm = normalize(&doc);
+        let mut entities = self.extractor.extract(&norm);
+        if norm.text.trim().is_empty() {
+            entities.warnings.push(Warning {
+                kind: "empty_document".into(),
+                message: "the file holds no text".into(),
+                span: None,
+            });
+        }
+        let record = Record {
+            schema_version: SCHEMA_VERSION,
+            source: source(path, &sha, format, size, doc.pages),
+            status: Status::Ok,
+            error: None,
+            text: Some(TextInfo {
+                encoding: doc.encoding.to_string(),
+                chars: norm.text.chars().count(),
+            }),
+            legal_references: entities.legal_references,
+            dates: entities.dates,
+            percentages: entities.percentages,
+            numbers: entities.numbers,
+            warnings: entities.warnings,
+        };
+        (record, Some(norm))
+    }
+
+    /// The normalized text of one file, as the extractors see it.
+    pub fn text_of(&self, path: &Path) -> Result<String, DocError> {
+        let bytes = std::fs::read(path).map_err(|source| DocError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let format = ingest::detect_format(&bytes, path.extension().and_then(|e| e.to_str()));
+        let doc = ingest::read(&bytes, format)?;
+        Ok(normalize(&doc).text)
+    }
+}
+
+fn source(path: String, sha: &str, format: Format, bytes: u64, pages: Option<u32>) -> Source {
+    Source {
+        path,
+        sha256: sha.to_string(),
+        format,
+        bytes,
+        pages,
+    }
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let digest = Sha256::digest(bytes);
+    let mut s = String::with_capacity(64);
+    for b in digest {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+thread_local! {
+    static IN_DOCUMENT: Cell<bool> = const { Cell::new(false) };
+    static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Runs `work`; if it panics, returns `on_panic(message)` instead. While a
+/// document is being processed the panic hook records the message and its
+/// location for the error record instead of printing it; panics anywhere
+/// else still go to the previous hook.
+pub fn guard_panics<T>(work: impl FnOnce() -> T, on_panic: impl FnOnce(String) -> T) -> T {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if IN_DOCUMENT.with(Cell::get) {
+                let payload = info
+                    .payload()
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".to_string());
+                let at = info
+                    .location()
+                    .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                    .unwrap_or_default();
+                LAST_PANIC.with(|p| *p.borrow_mut() = Some(format!("{payload}{at}")));
+            } else {
+                previous(info);
+            }
+        }));
+    });
+    let was = IN_DOCUMENT.with(|f| f.replace(true));
+    let result = panic::catch_unwind(AssertUnwindSafe(work));
+    IN_DOCUMENT.with(|f| f.set(was));
+    match result {
+        Ok(v) => v,
+        Err(_) => {
+            let msg = LAST_PANIC
+                .with(|p| p.borrow_mut().take())
+                .unwrap_or_else(|| "unknown panic".into());
+            on_panic(msg)
+        }
+    }
+}
+
+/// An input path that yielded no file to process.
+#[derive(Debug)]
+pub struct InputProblem {
+    pub path: PathBuf,
+    pub error: io::Error,
+}
+
+/// Expands the command-line paths: files are taken as given, folders are
+/// walked recursively for `.txt`, `.pdf` and `.docx` files (hidden files and
+/// folders skipped). The result is sorted so runs are reproducible.
+pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<InputProblem>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for p in paths {
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => {
+                let walker = walkdir::WalkDir::new(p)
+                    .follow_links(true)
+                    .into_iter()
+                    .filter_entry(|e| {
+                        e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+                    });
+                for entry in walker {
+                    match entry {
+                        Ok(e) if e.file_type().is_file() && has_known_extension(e.path()) => {
+                            files.push(e.into_path())
+                        }
+                        Ok(_) => {}
+                        Err(err) => problems.push(InputProblem {
+                            path: err.path().map_or_else(|| p.clone(), Path::to_path_buf),
+                            error: err.into(),
+                        }),
+                    }
+                }
+            }
+            Ok(_) => files.push(p.clone()),
+            Err(error) => problems.push(InputProblem {
+                path: p.clone(),
+                error,
+            }),
+        }
+    }
+    files.sort();
+    files.dedup();
+    (files, problems)
+}
+
+fn has_known_extension(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        ingest::KNOWN_EXTENSIONS
+            .iter()
+            .any(|k| e.eq_ignore_ascii_case(k))
+    })
+}
+
+/// Counts for the end-of-run summary and progress lines.
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    pub total: usize,
+    pub done: usize,
+    pub ok: usize,
+    pub failed: usize,
+    pub elapsed: Duration,
+}
+
+impl Summary {
+    pub fn files_per_second(&self) -> f64 {
+        let s = self.elapsed.as_secs_f64();
+        if s > 0.0 {
+            self.done as f64 / s
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Processes `files` on `jobs` threads and gives each record to `emit`, in
+/// input order. `progress` is called after every chunk.
+pub fn run(
+    pipeline: &Pipeline,
+    files: &[PathBuf],
+    jobs: usize,
+    mut emit: impl FnMut(&Record) -> io::Result<()>,
+    mut progress: impl FnMut(&Summary),
+) -> io::Result<Summary> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(1))
+        .build()
+        .map_err(io::Error::other)?;
+    let started = Instant::now();
+    let mut summary = Summary {
+        total: files.len(),
+        ..Summary::default()
+    };
+    for chunk in files.chunks(CHUNK) {
+        let records: Vec<Record> =
+            pool.install(|| chunk.par_iter().map(|p| pipeline.process_file(p)).collect());
+        for r in &records {
+            emit(r)?;
+            summary.done += 1;
+            match r.status {
+                Status::Ok => summary.ok += 1,
+                Status::Error => summary.failed += 1,
+            }
+        }
+        summary.elapsed = started.elapsed();
+        progress(&summary);
+    }
+    summary.elapsed = started.elapsed();
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_inside_a_document_becomes_a_value_with_its_message() {
+        let got = guard_panics(
+            || -> String { panic!("boom in reader") },
+            |m| format!("caught: {m}"),
+        );
+        assert!(
+            got.starts_with("caught: boom in reader at src/batch.rs:"),
+            "{got}"
+        );
+    }
+
+    #[test]
+    fn no_panic_passes_the_value_through() {
+        assert_eq!(guard_panics(|| 7, |_| 0), 7);
+    }
+
+    #[test]
+    fn sha256_is_lowercase_hex_of_the_bytes() {
+        assert_eq!(
+            hex_sha256(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,61 @@
+//! The common shape every reader produces: a [`Document`] of text blocks, each
+//! with its provenance, before any normalization.
+
+use serde::Serialize;
+
+/// The detected format of an input file (by content first, extension second).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Txt,
+    Pdf,
+    Docx,
+    /// A file that is none of the above (e.g. a zip that is not a DOCX, an image).
+    Unknown,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Txt => "txt",
+            Format::Pdf => "pdf",
+            Format::Docx => "docx",
+            Format::Unknown => "unknown",
+        }
+    }
+}
+
+/// Where a block of text sits in the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockKind {
+    #[default]
+    Body,
+    Header,
+    Footer,
+    Footnote,
+    Table,
+}
+
+/// One run of text as the reader found it (a paragraph of a TXT file, a PDF
+/// text line group, a DOCX paragraph...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    pub text: String,
+    pub kind: BlockKind,
+    /// 1-based page, for formats that have pages.
+    pub page: Option<u32>,
+    /// 1-based line of the source file where the block starts, for text formats.
+    pub line: Option<u32>,
+}
+
+/// A document as read, before normalization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    pub format: Format,
+    /// The character encoding the text was decoded from (`utf-8`, `utf-16le`...).
+    pub encoding: &'static str,
+    pub blocks: Vec<Block>,
+    /// Number of pages, for formats that have pages.
+    pub pages: Option<u32>,
+}

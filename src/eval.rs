@@ -1,0 +1,401 @@
+//! The accuracy harness: precision, recall and F1 against hand-written gold
+//! annotations (ANNOTATION.md).
+//!
+//! Per document, the multiset of predicted keys is matched against the
+//! multiset of gold keys, and counts are summed over documents (micro
+//! average). Keys: legal references by canonical `id`; dates by `value`, only
+//! those at month or day precision with a year; percentages and numbers by
+//! value. Short citations are scored too (type, number, resolution), as an
+//! extra line.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::EvalError;
+use crate::record::{Precision, Record, Status};
+
+/// One gold file (`corpus/gold/<name>.gold.json`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Gold {
+    pub doc: String,
+    #[serde(default)]
+    pub legal_references: Vec<GoldId>,
+    #[serde(default)]
+    pub short_references: Vec<GoldShort>,
+    #[serde(default)]
+    pub dates: Vec<GoldValue<String>>,
+    #[serde(default)]
+    pub percentages: Vec<GoldValue<f64>>,
+    #[serde(default)]
+    pub numbers: Vec<GoldValue<f64>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct GoldId {
+    pub id: String,
+    #[serde(default)]
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct GoldShort {
+    #[serde(rename = "type")]
+    pub doc_type: String,
+    pub number: String,
+    pub resolves_to: Option<String>,
+    #[serde(default)]
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct GoldValue<T> {
+    pub value: T,
+    #[serde(default)]
+    pub text: String,
+}
+
+/// The entity kinds scored, in report order.
+pub const KINDS: [&str; 5] = [
+    "legal_references",
+    "dates",
+    "percentages",
+    "numbers",
+    "short_references",
+];
+
+/// Counts for one kind.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
+pub struct Score {
+    pub gold: usize,
+    pub predicted: usize,
+    pub tp: usize,
+}
+
+impl Score {
+    pub fn precision(&self) -> f64 {
+        ratio(self.tp, self.predicted)
+    }
+    pub fn recall(&self) -> f64 {
+        ratio(self.tp, self.gold)
+    }
+    pub fn f1(&self) -> f64 {
+        let (p, r) = (self.precision(), self.recall());
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    }
+    fn add(&mut self, o: Score) {
+        self.gold += o.gold;
+        self.predicted += o.predicted;
+        self.tp += o.tp;
+    }
+}
+
+/// Empty against empty is perfect, not undefined.
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        1.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+/// A key that one side has and the other lacks.
+#[derive(Debug, Clone, Serialize)]
+pub struct Miss {
+    pub kind: &'static str,
+    /// `missed` (in gold, not predicted) or `spurious` (predicted, not in gold).
+    pub side: &'static str,
+    pub key: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DocReport {
+    pub doc: String,
+    pub scores: BTreeMap<&'static str, Score>,
+    pub misses: Vec<Miss>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub totals: BTreeMap<&'static str, Score>,
+    pub docs: Vec<DocReport>,
+    /// Documents given with no gold file (not scored).
+    pub without_gold: Vec<String>,
+    /// Gold files whose document was not among the inputs.
+    pub without_document: Vec<String>,
+}
+
+/// Reads every `*.gold.json` in `dir`, keyed by the `doc` file name.
+pub fn load_gold(dir: &Path) -> Result<HashMap<String, Gold>, EvalError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| EvalError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut out = HashMap::new();
+    for entry in entries {
+        let path = entry
+            .map_err(|source| EvalError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?
+            .path();
+        if !path.to_string_lossy().ends_with(".gold.json") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).map_err(|source| EvalError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let gold: Gold = serde_json::from_str(&text).map_err(|source| EvalError::Json {
+            path: path.clone(),
+            source,
+        })?;
+        out.insert(gold.doc.clone(), gold);
+    }
+    if out.is_empty() {
+        return Err(EvalError::NoGold(dir.to_path_buf()));
+    }
+    Ok(out)
+}
+
+/// Scores records against gold; records are matched to gold by file name.
+pub fn evaluate(gold: &HashMap<String, Gold>, records: &[Record]) -> Report {
+    let mut totals: BTreeMap<&'static str, Score> =
+        KINDS.iter().map(|k| (*k, Score::default())).collect();
+    let mut docs = Vec::new();
+    let mut without_gold = Vec::new();
+    let mut seen = Vec::new();
+    for rec in records {
+        let name = file_name(&rec.source.path);
+        let Some(g) = gold.get(&name) else {
+            without_gold.push(rec.source.path.clone());
+            continue;
+        };
+        seen.push(name.clone());
+        let report = score_doc(name, g, rec);
+        for (k, s) in &report.scores {
+            if let Some(t) = totals.get_mut(k) {
+                t.add(*s);
+            }
+        }
+        docs.push(report);
+    }
+    let mut without_document: Vec<String> =
+        gold.keys().filter(|k| !seen.contains(k)).cloned().collect();
+    without_document.sort();
+    Report {
+        totals,
+        docs,
+        without_gold,
+        without_document,
+    }
+}
+
+fn file_name(path: &str) -> String {
+    PathBuf::from(path)
+        .file_name()
+        .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// Canonical text of a numeric value: equal numbers give equal keys.
+fn value_key(v: f64) -> String {
+    let rounded = (v * 1e6).round() / 1e6;
+    format!("{rounded}")
+}
+
+fn number_key(n: &str) -> String {
+    let t = n.trim_start_matches('0');
+    if t.is_empty() {
+        "0".into()
+    } else {
+        t.to_string()
+    }
+}
+
+fn score_doc(doc: String, g: &Gold, rec: &Record) -> DocReport {
+    type Keyed = Vec<(String, String)>; // (key, text)
+    let mut pairs: Vec<(&'static str, Keyed, Keyed)> = Vec::new();
+    let ok = rec.status == Status::Ok;
+
+    pairs.push((
+        "legal_references",
+        g.legal_references
+            .iter()
+            .map(|r| (r.id.clone(), r.text.clone()))
+            .collect(),
+        rec.legal_references
+            .iter()
+            .filter_map(|r| Some((r.id.clone()?, r.text.clone())))
+            .collect(),
+    ));
+    pairs.push((
+        "short_references",
+        g.short_references
+            .iter()
+            .map(|s| {
+                let key = format!(
+                    "{} {} → {}",
+                    s.doc_type,
+                    number_key(&s.number),
+                    s.resolves_to.as_deref().unwrap_or("null")
+                );
+                (key, s.text.clone())
+            })
+            .collect(),
+        rec.legal_references
+            .iter()
+            .filter(|r| r.id.is_none())
+            .map(|r| {
+                let key = format!(
+                    "{} {} → {}",
+                    r.doc_type.as_deref().unwrap_or("?"),
+                    number_key(&r.number),
+                    r.resolved_id.as_deref().unwrap_or("null")
+                );
+                (key, r.text.clone())
+            })
+            .collect(),
+    ));
+    pairs.push((
+        "dates",
+        g.dates
+            .iter()
+            .map(|d| (d.value.clone(), d.text.clone()))
+            .collect(),
+        rec.dates
+            .iter()
+            .filter(|d| {
+                matches!(d.precision, Precision::Day | Precision::Month)
+                    && d.value.starts_with(|c: char| c.is_ascii_digit())
+            })
+            .map(|d| (d.value.clone(), d.text.clone()))
+            .collect(),
+    ));
+    pairs.push((
+        "percentages",
+        g.percentages
+            .iter()
+            .map(|p| (value_key(p.value), p.text.clone()))
+            .collect(),
+        rec.percentages
+            .iter()
+            .map(|p| (value_key(p.value), p.text.clone()))
+            .collect(),
+    ));
+    pairs.push((
+        "numbers",
+        g.numbers
+            .iter()
+            .map(|p| (value_key(p.value), p.text.clone()))
+            .collect(),
+        rec.numbers
+            .iter()
+            .map(|p| (value_key(p.value), p.text.clone()))
+            .collect(),
+    ));
+
+    let mut scores = BTreeMap::new();
+    let mut misses = Vec::new();
+    for (kind, gold, mut pred) in pairs {
+        if !ok {
+            pred.clear();
+        }
+        let mut left: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (k, t) in &gold {
+            left.entry(k.as_str()).or_default().push(t.as_str());
+        }
+        let mut tp = 0;
+        for (k, t) in &pred {
+            match left.get_mut(k.as_str()).and_then(Vec::pop) {
+                Some(_) => tp += 1,
+                None => misses.push(Miss {
+                    kind,
+                    side: "spurious",
+                    key: k.clone(),
+                    text: t.clone(),
+                }),
+            }
+        }
+        for (k, texts) in left {
+            for t in texts {
+                misses.push(Miss {
+                    kind,
+                    side: "missed",
+                    key: k.to_string(),
+                    text: t.to_string(),
+                });
+            }
+        }
+        scores.insert(
+            kind,
+            Score {
+                gold: gold.len(),
+                predicted: pred.len(),
+                tp,
+            },
+        );
+    }
+    misses.sort_by(|a, b| (a.kind, a.side, &a.key).cmp(&(b.kind, b.side, &b.key)));
+    DocReport {
+        doc,
+        scores,
+        misses,
+    }
+}
+
+impl Report {
+    /// The human-readable table `vanban eval` prints.
+    pub fn table(&self) -> String {
+        let mut s = format!(
+            "{:<18} {:>6} {:>6} {:>6} {:>6} {:>6} {:>9} {:>7} {:>7}\n",
+            "kind", "gold", "pred", "tp", "fp", "fn", "precision", "recall", "F1"
+        );
+        for kind in KINDS {
+            let t = self.totals.get(kind).copied().unwrap_or_default();
+            s.push_str(&format!(
+                "{:<18} {:>6} {:>6} {:>6} {:>6} {:>6} {:>9.4} {:>7.4} {:>7.4}\n",
+                kind,
+                t.gold,
+                t.predicted,
+                t.tp,
+                t.predicted - t.tp,
+                t.gold - t.tp,
+                t.precision(),
+                t.recall(),
+                t.f1()
+            ));
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn f1_is_the_harmonic_mean_and_empty_is_perfect() {
+        let s = Score {
+            gold: 10,
+            predicted: 8,
+            tp: 6,
+        };
+        assert!((s.precision() - 0.75).abs() < 1e-12);
+        assert!((s.recall() - 0.6).abs() < 1e-12);
+        assert!((s.f1() - 2.0 * 0.75 * 0.6 / 1.35).abs() < 1e-12);
+        assert_eq!(Score::default().f1(), 1.0);
+    }
+
+    #[test]
+    fn equal_values_written_differently_share_a_key() {
+        assert_eq!(value_key(99.0), value_key(99.000_000_000_1));
+        assert_eq!(value_key(18054.0), "18054");
+        assert_ne!(value_key(14.66), value_key(14.6));
+    }
+}

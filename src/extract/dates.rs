@@ -1,0 +1,351 @@
+//! Dates: `09/01/2013`, `ngày 08 tháng 5 năm 2017`, `tháng 4 năm 2024`,
+//! `tháng 5/2014`, `13/11/17`, the blank template `ngày   tháng 4 năm 2024`,
+//! `ngày 26/6` (no year: `--06-26`), and `năm 2017` (year precision).
+//!
+//! An invalid calendar date as written (`31/02/2017`, `13/6/20205`) is never
+//! given a value: it becomes a warning, and its digits are claimed so they do
+//! not turn into numbers either.
+
+use std::ops::Range;
+
+use regex::{Captures, Regex};
+
+use super::text::{char_at, char_before};
+use super::{Claims, Entities};
+use crate::error::PatternError;
+use crate::normalize::OffsetMap;
+use crate::record::{DateValue, Precision, Warning};
+
+/// Blank space in a template date: spaces, dots or underscores.
+const BLANK: &str = r"[\s._…]*";
+
+pub(crate) struct DateExtractor {
+    /// `ngày D tháng M năm Y`, any of D and M left blank.
+    words: Regex,
+    /// `tháng M năm Y`, `tháng M/Y`.
+    month: Regex,
+    /// `D/M/Y`, `D-M-YYYY`, `D.M.YYYY`.
+    numeric: Regex,
+    /// `M/YYYY` standing alone (`tính đến 10/2021`).
+    month_year: Regex,
+    /// `ngày 26/6`, `Lễ 30/4`: a day and month with no year.
+    day_month: Regex,
+    /// `năm 2017`.
+    year: Regex,
+}
+
+/// A candidate before overlap resolution.
+struct Candidate {
+    range: Range<usize>,
+    parsed: Result<(String, Precision), String>,
+}
+
+impl DateExtractor {
+    pub(crate) fn new() -> Result<Self, PatternError> {
+        let c = |re: &str| {
+            Regex::new(re).map_err(|e| PatternError::Regex {
+                file: "dates".into(),
+                message: e.to_string(),
+            })
+        };
+        Ok(DateExtractor {
+            words: c(&format!(
+                r"(?i)\bngày{BLANK}(?P<d>\d{{1,2}})?{BLANK}\btháng{BLANK}(?P<m>\d{{1,2}})?{BLANK}\bnăm\s*(?P<y>\d{{4}})\b"
+            ))?,
+            month: c(r"(?i)\btháng\s+(?P<m>\d{1,2})\s*(?:năm\s+|/|-)\s*(?P<y>\d{4})\b")?,
+            numeric: c(
+                r"(?P<d>\d{1,2})[ \t]?(?P<s>[/.-])[ \t]?(?P<m>\d{1,2})[ \t]?(?P<s2>[/.-])[ \t]?(?P<y>\d+)",
+            )?,
+            month_year: c(r"(?P<m>\d{1,2})/(?P<y>(?:19|20)\d{2})")?,
+            day_month: c(r"(?i)\b(?:ngày|lễ|dịp|tết)[ \t]+(?P<d>\d{1,2})/(?P<m>\d{1,2})")?,
+            year: c(r"(?i)\bnăm\s+(?P<y>(?:19|20)\d{2})\b")?,
+        })
+    }
+
+    pub(crate) fn extract(
+        &self,
+        text: &str,
+        map: &mut OffsetMap,
+        claims: &mut Claims,
+        out: &mut Entities,
+    ) {
+        let mut cands: Vec<Candidate> = Vec::new();
+        for c in self.words.captures_iter(text) {
+            let (d, m, y) = (c.name("d"), c.name("m"), &c["y"]);
+            let parsed = match (d, m) {
+                (Some(d), Some(m)) => day(d.as_str(), m.as_str(), y),
+                (None, Some(m)) => month(m.as_str(), y),
+                (None, None) => Ok((y.to_string(), Precision::Year)),
+                (Some(_), None) => continue, // `ngày 5 tháng năm 2020`: not a form anyone writes
+            };
+            cands.push(Candidate {
+                range: whole(&c),
+                parsed,
+            });
+        }
+        for c in self.month.captures_iter(text) {
+            cands.push(Candidate {
+                range: whole(&c),
+                parsed: month(&c["m"], &c["y"]),
+            });
+        }
+        for c in self.numeric.captures_iter(text) {
+            let r = whole(&c);
+            if !standalone(text, &r) || c["s"] != c["s2"] {
+                continue;
+            }
+            let y = &c["y"];
+            // Two-digit years only with slashes (`13/11/17`); dots and hyphens
+            // with two digits are section numbers or ranges.
+            if y.len() == 2 && &c["s"] != "/" {
+                continue;
+            }
+            cands.push(Candidate {
+                range: r,
+                parsed: day(&c["d"], &c["m"], y),
+            });
+        }
+        for c in self.month_year.captures_iter(text) {
+            let r = whole(&c);
+            if standalone(text, &r) {
+                if let Ok(p) = month(&c["m"], &c["y"]) {
+                    cands.push(Candidate {
+                        range: r,
+                        parsed: Ok(p),
+                    });
+                }
+            }
+        }
+        for c in self.day_month.captures_iter(text) {
+            let (Some(d), Some(m)) = (c.name("d"), c.name("m")) else {
+                continue;
+            };
+            let r = d.start()..m.end();
+            if !standalone(text, &r) {
+                continue;
+            }
+            let (dn, mn) = (
+                d.as_str().parse().unwrap_or(0),
+                m.as_str().parse().unwrap_or(0),
+            );
+            // Any year: 2000 is a leap year, so 29/2 passes.
+            if (1..=12).contains(&mn) && dn >= 1 && dn <= days_in_month(2000, mn) {
+                cands.push(Candidate {
+                    range: r,
+                    parsed: Ok((format!("--{mn:02}-{dn:02}"), Precision::Day)),
+                });
+            }
+        }
+        for c in self.year.captures_iter(text) {
+            cands.push(Candidate {
+                range: whole(&c),
+                parsed: Ok((c["y"].to_string(), Precision::Year)),
+            });
+        }
+
+        // Earliest start wins; on a tie the longest (the most specific form).
+        cands.sort_by_key(|c| (c.range.start, std::cmp::Reverse(c.range.end)));
+        let mut last_end = 0;
+        for c in cands {
+            if c.range.start < last_end || claims.overlaps(&c.range) {
+                continue;
+            }
+            last_end = c.range.end;
+            claims.add(c.range.clone());
+            let span = map.span(c.range.start, c.range.end);
+            let surface = text[c.range.clone()].to_string();
+            match c.parsed {
+                Ok((value, precision)) => out.dates.push(DateValue {
+                    text: surface,
+                    span,
+                    value,
+                    precision,
+                }),
+                Err(why) => out.warnings.push(Warning {
+                    kind: "invalid_date".into(),
+                    message: format!("`{surface}` is not a calendar date ({why}); no value given"),
+                    span: Some(span),
+                }),
+            }
+        }
+    }
+}
+
+fn whole(c: &Captures) -> Range<usize> {
+    c.get(0).map_or(0..0, |m| m.range())
+}
+
+/// Not glued to other digits, letters or separators (`1.212/1.273`, `QL10/2`).
+fn standalone(text: &str, r: &Range<usize>) -> bool {
+    let ok_before = char_before(text, r.start)
+        .is_none_or(|c| !(c.is_alphanumeric() || matches!(c, '/' | '.' | ',' | '-')));
+    let ok_after = match char_at(text, r.end) {
+        None => true,
+        Some(c) if c.is_alphanumeric() => false,
+        Some('/' | '-' | '.' | ',') => !text[r.end + 1..].starts_with(|c: char| c.is_ascii_digit()),
+        Some(_) => true,
+    };
+    ok_before && ok_after
+}
+
+fn year_of(y: &str) -> Result<i32, String> {
+    match y.len() {
+        4 => y.parse().map_err(|_| format!("year {y}")),
+        // `13/11/17` → 2017: arrival stamps and letters use two-digit years.
+        2 => y
+            .parse::<i32>()
+            .map(|v| if v < 50 { 2000 + v } else { 1900 + v })
+            .map_err(|_| format!("year {y}")),
+        _ => Err(format!("year `{y}` has {} digits", y.len())),
+    }
+}
+
+fn month(m: &str, y: &str) -> Result<(String, Precision), String> {
+    let year = year_of(y)?;
+    let mn: u32 = m.parse().map_err(|_| format!("month {m}"))?;
+    if !(1..=12).contains(&mn) {
+        return Err(format!("month {mn}"));
+    }
+    Ok((format!("{year:04}-{mn:02}"), Precision::Month))
+}
+
+fn day(d: &str, m: &str, y: &str) -> Result<(String, Precision), String> {
+    let year = year_of(y)?;
+    let mn: u32 = m.parse().map_err(|_| format!("month {m}"))?;
+    let dn: u32 = d.parse().map_err(|_| format!("day {d}"))?;
+    if !(1..=12).contains(&mn) {
+        return Err(format!("month {mn}"));
+    }
+    if dn == 0 || dn > days_in_month(year, mn) {
+        return Err(format!("day {dn} of month {mn}"));
+    }
+    Ok((format!("{year:04}-{mn:02}-{dn:02}"), Precision::Day))
+}
+
+/// `YYYY-MM-DD` for a valid day, for the `date` of a legal reference.
+pub(crate) fn iso_day(d: &str, m: &str, y: &str) -> Option<String> {
+    day(d, m, y).ok().map(|(v, _)| v)
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::extract::tests::extract;
+    use crate::record::Precision;
+
+    fn dates(text: &str) -> Vec<(String, Precision)> {
+        extract(text)
+            .dates
+            .into_iter()
+            .map(|d| (d.value, d.precision))
+            .collect()
+    }
+
+    fn day(v: &str) -> (String, Precision) {
+        (v.to_string(), Precision::Day)
+    }
+
+    fn month(v: &str) -> (String, Precision) {
+        (v.to_string(), Precision::Month)
+    }
+
+    #[test]
+    fn slash_dates_with_and_without_leading_zeros() {
+        assert_eq!(
+            dates("ngày 09/01/2013 và 9/01/2013"),
+            [day("2013-01-09"), day("2013-01-09")]
+        );
+    }
+
+    #[test]
+    fn date_in_words_across_a_line_break() {
+        let d = extract("Lạng Sơn, ngày 08 tháng 5 năm\n2017").dates;
+        assert_eq!(
+            (d[0].value.as_str(), d[0].text.as_str()),
+            ("2017-05-08", "ngày 08 tháng 5 năm\n2017")
+        );
+    }
+
+    #[test]
+    fn blank_template_day_gives_month_precision() {
+        assert_eq!(
+            dates("Vĩnh Bảo, ngày   tháng 4 năm 2024"),
+            [month("2024-04")]
+        );
+    }
+
+    #[test]
+    fn fully_blank_template_gives_only_a_year() {
+        assert_eq!(
+            dates("Lào Cai, ngày tháng năm 2020"),
+            [("2020".to_string(), Precision::Year)]
+        );
+    }
+
+    #[test]
+    fn month_forms() {
+        assert_eq!(
+            dates("tháng 4 năm 2024; tháng 5/2014; từ tháng 4/2016; tính đến 10/2021"),
+            [
+                month("2024-04"),
+                month("2014-05"),
+                month("2016-04"),
+                month("2021-10")
+            ]
+        );
+    }
+
+    #[test]
+    fn two_digit_year_in_an_arrival_stamp() {
+        assert_eq!(dates("Ngày: 13/11/17....."), [day("2017-11-13")]);
+    }
+
+    #[test]
+    fn invalid_dates_get_a_warning_and_no_value() {
+        let e = extract("Quyết định ngày 13/6/20205 và ngày 31/02/2017");
+        assert!(e.dates.is_empty(), "{:?}", e.dates);
+        assert_eq!(
+            e.warnings
+                .iter()
+                .filter(|w| w.kind == "invalid_date")
+                .count(),
+            2
+        );
+        assert!(
+            e.numbers.is_empty(),
+            "digits of invalid dates are not numbers: {:?}",
+            e.numbers
+        );
+    }
+
+    #[test]
+    fn day_and_month_without_year_is_year_less() {
+        assert_eq!(
+            dates("nhân dịp Lễ 30/4 và ngày 26/6"),
+            [day("--04-30"), day("--06-26")]
+        );
+    }
+
+    #[test]
+    fn ratios_and_reference_years_are_not_dates() {
+        assert!(dates("17/30 xã, 24/24 giờ, 1.212/1.273").is_empty());
+        assert!(dates("Nghị định số 06/2013/NĐ-CP").is_empty());
+    }
+
+    #[test]
+    fn year_only_mentions_have_year_precision() {
+        assert_eq!(
+            dates("từ năm 2014 đến nay"),
+            [("2014".to_string(), Precision::Year)]
+        );
+    }
+}

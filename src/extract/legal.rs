@@ -1,0 +1,611 @@
+//! Legal references: documents cited by number and symbol.
+//!
+//! Split like eyecite: *tokenize* the symbols (`06/2013/NĐ-CP`, `22-NQ/TW`,
+//! `3246/HD-BCĐ(PV11-PV28)`) with one regex, *extract* the context around each
+//! (the type word and `số` before it, `ngày …` and `của …` after it), then
+//! *resolve* short citations (`Thông tư 23`) against the full ones of the same
+//! document. The type words and issuer names come from `patterns/`.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use regex::Regex;
+
+use super::text::{after, alternation, before, key};
+use super::{Claims, Entities};
+use crate::error::PatternError;
+use crate::normalize::OffsetMap;
+use crate::patterns::Patterns;
+use crate::record::{LegalRef, Warning};
+
+/// A code segment: starts with a capital, may mix case (`QyĐ`, `CTr`) and digits (`V28`).
+const SEG: &str = r"[A-ZĐ][A-Za-zĐđ0-9&]*\b";
+/// A bracketed qualifier glued to a code: `(PV11-PV28)`.
+const BRACKET: &str = r"\([A-Za-zĐđ0-9]+(?:-[A-Za-zĐđ0-9]+)*\)";
+const YEAR: &str = r"(?:19|20)\d{2}";
+
+/// Words that end an issuer's name after `của` (`của Chính phủ quy định về …`).
+const ISSUER_STOPS: &[&str] = &[
+    "về", "quy", "hướng", "ban", "phê", "thực", "triển", "sửa", "bổ", "với", "đã", "đến", "trong",
+    "tại", "nhằm", "để", "theo", "cho", "khi", "là", "được", "như", "trên", "gắn", "và", "thì",
+    "nay", "đối", "ngày", "số", "năm", "giai", "tổng", "có", "gửi", "đề",
+];
+const ISSUER_MAX_WORDS: usize = 12;
+
+pub(crate) struct LegalExtractor {
+    symbol: Regex,
+    type_before: Regex,
+    so_before: Regex,
+    tail_date: Regex,
+    tail_of: Regex,
+    short: Regex,
+    list_gap: Regex,
+    /// lower-cased type phrase → canonical type name
+    type_names: HashMap<String, String>,
+    /// symbol code → canonical type name (`NĐ` → `Nghị định`)
+    code_types: HashMap<String, String>,
+    issuer_name: Regex,
+    /// lower-cased variant or name → canonical issuer name
+    issuer_names: HashMap<String, String>,
+}
+
+/// A reference while it is being built (byte offsets).
+struct Found {
+    range: Range<usize>,
+    /// End of the citation's tail (`ngày …`, `của …`): where a list may continue.
+    tail_end: usize,
+    reference: LegalRef,
+    /// Whether a type word was written before it (as opposed to inherited).
+    typed: bool,
+}
+
+impl LegalExtractor {
+    pub(crate) fn new(p: &Patterns) -> Result<Self, PatternError> {
+        let code = format!(r"{SEG}(?:\s*-\s*{SEG})*(?:{BRACKET})?");
+        let state = format!(
+            r"(?P<n1>\d{{1,5}})[ \t]*/[ \t]*(?:(?P<y1>{YEAR})[ \t]*/[ \t]*)?(?P<c1>{code}(?:[ \t]*/[ \t]*{code})*)"
+        );
+        let party = format!(
+            r"(?P<n2>\d{{1,5}})[ \t]*-[ \t]*(?:(?P<y2>{YEAR})[ \t]*/[ \t]*(?P<c2>{code})|(?P<c3>{SEG}[ \t]*/[ \t]*{code}))"
+        );
+        let num_year = format!(r"(?P<n3>\d{{1,5}})/(?P<y3>{YEAR})\b");
+        let symbol = format!(r"(?:^|[^\p{{L}}\p{{N}}/.,])(?P<sym>{state}|{party}|{num_year})");
+
+        let types = alternation(p.doc_types.iter().map(|t| t.name.as_str()));
+        let type_before =
+            format!(r"(?i)(?:^|[^\p{{L}}])(?P<type>{types})[\s:]*(?:(?P<so>số)[\s:]*)?$");
+        let short = format!(
+            r"(?i)(?:^|[^\p{{L}}])(?P<type>{types})[ \t]+(?:số[ \t]*:?[ \t]*)?(?P<num>\d{{1,4}})\b"
+        );
+        let date = r"ngày\s+(?:(?P<d1>\d{1,2})\s*[/.-]\s*(?P<m1>\d{1,2})\s*[/.-]\s*(?P<y1>\d{4})|(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>\d{4}))\b";
+
+        let mut issuer_phrases: Vec<&str> = Vec::new();
+        let mut issuer_names = HashMap::new();
+        for i in &p.issuers {
+            issuer_phrases.push(&i.name);
+            issuer_names.insert(key(&i.name), i.name.clone());
+            for v in &i.variants {
+                issuer_phrases.push(v);
+                issuer_names.insert(key(v), i.name.clone());
+            }
+        }
+        let issuer_name = format!(r"(?i)^(?:{})\b", alternation(issuer_phrases));
+
+        let compile = |name: &str, re: &str| {
+            Regex::new(re).map_err(|e| PatternError::Regex {
+                file: name.to_string(),
+                message: e.to_string(),
+            })
+        };
+        Ok(LegalExtractor {
+            symbol: compile("legal symbol", &symbol)?,
+            type_before: compile("doc_types.tsv", &type_before)?,
+            so_before: compile("legal list item", r"(?i)(?:^|[^\p{L}])(?P<so>số)[\s:]*$")?,
+            tail_date: compile(
+                "legal date",
+                &format!(r"^[ \t]*,?\s*(?:ban hành\s+)?{date}"),
+            )?,
+            tail_of: compile("legal issuer", r"^[ \t]*,?\s*của\s+")?,
+            short: compile("doc_types.tsv", &short)?,
+            list_gap: compile("legal list", r"^[\s,;:]*(?:và\s*)?$")?,
+            type_names: p
+                .doc_types
+                .iter()
+                .map(|t| (key(&t.name), t.name.clone()))
+                .collect(),
+            code_types: p
+                .doc_types
+                .iter()
+                .rev() // first listed wins
+                .map(|t| (t.code.clone(), t.name.clone()))
+                .collect(),
+            issuer_name: compile("issuers.tsv", &issuer_name)?,
+            issuer_names,
+        })
+    }
+
+    pub(crate) fn extract(
+        &self,
+        text: &str,
+        map: &mut OffsetMap,
+        claims: &mut Claims,
+        out: &mut Entities,
+    ) {
+        let mut found: Vec<Found> = Vec::new();
+        for caps in self.symbol.captures_iter(text) {
+            let Some(sym) = caps.name("sym") else {
+                continue;
+            };
+            let window = before(text, sym.start(), 96);
+            let typed = self.type_before.captures(window);
+            let number_year_only = caps.name("n3").is_some();
+            if number_year_only && typed.is_none() {
+                continue; // `4/2016` without a type word is a month, not a citation
+            }
+            let (number, year, code) = if let Some(n) = caps.name("n1") {
+                (n.as_str(), caps.name("y1"), caps.name("c1"))
+            } else if let Some(n) = caps.name("n2") {
+                (
+                    n.as_str(),
+                    caps.name("y2"),
+                    caps.name("c2").or(caps.name("c3")),
+                )
+            } else {
+                (
+                    caps.name("n3").map_or("", |m| m.as_str()),
+                    caps.name("y3"),
+                    None,
+                )
+            };
+            let (start, doc_type) = match &typed {
+                Some(t) => {
+                    let m = t.name("type").map_or(window.len(), |m| m.start());
+                    let ty = t
+                        .name("type")
+                        .and_then(|m| self.type_names.get(&key(m.as_str())));
+                    (sym.start() - window.len() + m, ty.cloned())
+                }
+                None => match self.so_before.captures(window).and_then(|c| c.name("so")) {
+                    Some(so) => (sym.start() - window.len() + so.start(), None),
+                    None => (sym.start(), None),
+                },
+            };
+            let id = canonical_id(sym.as_str());
+            let (date, issuer, tail_end) = self.tail(text, sym.end());
+            found.push(Found {
+                range: start..sym.end(),
+                tail_end,
+                typed: doc_type.is_some(),
+                reference: LegalRef {
+                    text: text[start..sym.end()].to_string(),
+                    span: map.span(start, sym.end()),
+                    number: pad_number(number),
+                    year: year.and_then(|y| y.as_str().parse().ok()),
+                    symbol: code.map(|c| strip_ws(c.as_str())),
+                    id: Some(id),
+                    doc_type,
+                    date,
+                    issuer,
+                    resolved_id: None,
+                },
+            });
+        }
+        self.inherit_list_types(text, &mut found);
+        for f in &found {
+            claims.add(f.range.clone());
+        }
+        claims.seal();
+
+        let shorts = self.short_references(text, map, claims);
+        let mut all: Vec<Found> = found.into_iter().chain(shorts).collect();
+        all.sort_by_key(|f| f.range.start);
+        self.resolve_short(&mut all, &mut out.warnings);
+        for f in all {
+            if f.reference.id.is_none() {
+                claims.add(f.range.clone());
+            }
+            out.legal_references.push(f.reference);
+        }
+    }
+
+    /// The `ngày …` and `của …` after a citation: (ISO date, issuer, end of tail).
+    fn tail(&self, text: &str, mut pos: usize) -> (Option<String>, Option<String>, usize) {
+        let mut date = None;
+        if let Some(c) = self.tail_date.captures(after(text, pos, 64)) {
+            let part = |a: &str, b: &str| c.name(a).or(c.name(b)).map(|m| m.as_str());
+            if let (Some(d), Some(m), Some(y)) =
+                (part("d1", "d2"), part("m1", "m2"), part("y1", "y2"))
+            {
+                date = super::dates::iso_day(d, m, y);
+                if date.is_some() {
+                    pos += c.get(0).map_or(0, |m| m.end());
+                }
+            }
+        }
+        let mut issuer = None;
+        if let Some(m) = self.tail_of.find(after(text, pos, 32)) {
+            let name_start = pos + m.end();
+            if let Some((name, len)) = self.issuer(after(text, name_start, 240)) {
+                issuer = Some(name);
+                pos = name_start + len;
+            }
+        }
+        (date, issuer, pos)
+    }
+
+    /// The issuing body named at the start of `s`, and the bytes it spans.
+    fn issuer(&self, s: &str) -> Option<(String, usize)> {
+        let known = self.issuer_name.find(s).map(|m| m.end()).unwrap_or(0);
+        // Words up to the first stop word or punctuation.
+        let mut end = 0;
+        let mut words = 0;
+        for (i, w) in s.split_inclusive(char::is_whitespace).scan(0, |pos, w| {
+            let at = *pos;
+            *pos += w.len();
+            Some((at, w))
+        }) {
+            let word = w.trim_end();
+            let core = word.trim_end_matches([',', ';', '.', ':', ')', '”', '"']);
+            if core.is_empty()
+                || ISSUER_STOPS.contains(&core)
+                || core.starts_with(['(', '“', '"', '-', '–'])
+                || words >= ISSUER_MAX_WORDS
+            {
+                break;
+            }
+            end = i + core.len();
+            words += 1;
+            if core.len() != word.len() || w.contains('\n') {
+                break; // punctuation or a line break ends the name
+            }
+        }
+        let end = end.max(known);
+        if end == 0 {
+            return None;
+        }
+        let phrase = s[..end].split_whitespace().collect::<Vec<_>>().join(" ");
+        // Expand a leading abbreviation: `UBND tỉnh` → `Ủy ban nhân dân tỉnh`.
+        let name = match self.issuer_name.find(&phrase) {
+            Some(m) => match self.issuer_names.get(&key(m.as_str())) {
+                Some(canon) => format!("{canon}{}", &phrase[m.end()..]),
+                None => phrase,
+            },
+            None => phrase,
+        };
+        Some((name, end))
+    }
+
+    /// Items of a list share the list's type word: in `Công văn: số 517/BCĐ
+    /// ngày 17/5/2017, số 1120/BCĐ …` the second item is a Công văn too.
+    fn inherit_list_types(&self, text: &str, found: &mut [Found]) {
+        for i in 1..found.len() {
+            if found[i].typed {
+                continue;
+            }
+            let (prev, cur) = found.split_at_mut(i);
+            let prev = &prev[i - 1];
+            let cur = &mut cur[0];
+            let gap_start = prev.tail_end.max(prev.range.end);
+            if gap_start <= cur.range.start
+                && self.list_gap.is_match(&text[gap_start..cur.range.start])
+            {
+                cur.reference.doc_type = prev.reference.doc_type.clone();
+            }
+        }
+    }
+
+    /// `Thông tư 23`, `Chỉ thị số 07`: a type word and a bare number.
+    fn short_references(&self, text: &str, map: &mut OffsetMap, claims: &Claims) -> Vec<Found> {
+        let mut out = Vec::new();
+        for caps in self.short.captures_iter(text) {
+            let (Some(ty), Some(num)) = (caps.name("type"), caps.name("num")) else {
+                continue;
+            };
+            let range = ty.start()..num.end();
+            if claims.overlaps(&range) {
+                continue;
+            }
+            let rest = after(text, num.end(), 24);
+            if is_not_short_reference(num.as_str(), rest) {
+                continue;
+            }
+            let (date, issuer, tail_end) = self.tail(text, num.end());
+            out.push(Found {
+                tail_end,
+                typed: true,
+                reference: LegalRef {
+                    text: text[range.clone()].to_string(),
+                    span: map.span(range.start, range.end),
+                    id: None,
+                    doc_type: self.type_names.get(&key(ty.as_str())).cloned(),
+                    number: pad_number(num.as_str()),
+                    year: None,
+                    symbol: None,
+                    date,
+                    issuer,
+                    resolved_id: None,
+                },
+                range,
+            });
+        }
+        out
+    }
+
+    /// Gives each short citation the id of the one full citation of the same
+    /// type and number in the document; warns when there are several.
+    fn resolve_short(&self, all: &mut [Found], warnings: &mut Vec<Warning>) {
+        let full: Vec<(String, String, String)> = all
+            .iter()
+            .filter_map(|f| {
+                let r = &f.reference;
+                let ty = r
+                    .doc_type
+                    .clone()
+                    .or_else(|| self.type_of_symbol(r.symbol.as_deref()))?;
+                Some((ty, number_key(&r.number).to_string(), r.id.clone()?))
+            })
+            .collect();
+        for f in all.iter_mut().filter(|f| f.reference.id.is_none()) {
+            let r = &mut f.reference;
+            let Some(ty) = r.doc_type.as_deref() else {
+                continue;
+            };
+            let n = number_key(&r.number);
+            let mut ids: Vec<&str> = full
+                .iter()
+                .filter(|(t, num, _)| t == ty && *num == n)
+                .map(|(_, _, id)| id.as_str())
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            match ids.as_slice() {
+                [one] => r.resolved_id = Some(one.to_string()),
+                [] => {}
+                many => warnings.push(Warning {
+                    kind: "ambiguous_short_reference".into(),
+                    message: format!(
+                        "`{}` could mean any of {}; left unresolved",
+                        r.text,
+                        many.join(", ")
+                    ),
+                    span: Some(r.span),
+                }),
+            }
+        }
+    }
+
+    /// The type a symbol's first code implies (`TT-BCA` → Thông tư).
+    fn type_of_symbol(&self, symbol: Option<&str>) -> Option<String> {
+        let first = symbol?.split(['-', '/', '(']).next()?;
+        self.code_types.get(first).cloned()
+    }
+}
+
+/// `Báo cáo 6 tháng` is a duration, `Luật 2013` a year, `Thông tư 23/…` a symbol.
+fn is_not_short_reference(num: &str, rest: &str) -> bool {
+    let rest_trim = rest.trim_start();
+    let duration = ["tháng", "năm", "ngày", "quý", "tuần", "giờ", "Tháng", "Năm"]
+        .iter()
+        .any(|w| rest_trim.starts_with(w));
+    let year = num.len() == 4 && (num.starts_with("19") || num.starts_with("20"));
+    let continues = rest.starts_with(['/', '-', '.', ',', '%'])
+        && rest[1..].starts_with(|c: char| c.is_ascii_digit() || c.is_uppercase());
+    duration || year || continues
+}
+
+/// The canonical id: whitespace removed, leading number padded to two digits.
+pub(crate) fn canonical_id(symbol: &str) -> String {
+    let s = strip_ws(symbol);
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 1 {
+        format!("0{s}")
+    } else {
+        s
+    }
+}
+
+fn pad_number(n: &str) -> String {
+    if n.len() == 1 {
+        format!("0{n}")
+    } else {
+        n.to_string()
+    }
+}
+
+fn number_key(n: &str) -> &str {
+    let t = n.trim_start_matches('0');
+    if t.is_empty() {
+        "0"
+    } else {
+        t
+    }
+}
+
+fn strip_ws(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::extract::tests::extract;
+
+    fn ids(text: &str) -> Vec<Option<String>> {
+        extract(text)
+            .legal_references
+            .into_iter()
+            .map(|r| r.id)
+            .collect()
+    }
+
+    fn one(text: &str) -> crate::record::LegalRef {
+        let refs = extract(text).legal_references;
+        assert_eq!(
+            refs.len(),
+            1,
+            "expected one reference in {text:?}, got {refs:#?}"
+        );
+        refs.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn decree_with_date_and_issuer() {
+        let r = one("thực hiện Nghị định số 06/2013/NĐ-CP ngày 09/01/2013 của Chính phủ quy định về bảo vệ cơ quan");
+        assert_eq!(r.id.as_deref(), Some("06/2013/NĐ-CP"));
+        assert_eq!(r.text, "Nghị định số 06/2013/NĐ-CP");
+        assert_eq!(r.doc_type.as_deref(), Some("Nghị định"));
+        assert_eq!(
+            (r.number.as_str(), r.year, r.symbol.as_deref()),
+            ("06", Some(2013), Some("NĐ-CP"))
+        );
+        assert_eq!(r.date.as_deref(), Some("2013-01-09"));
+        assert_eq!(r.issuer.as_deref(), Some("Chính phủ"));
+    }
+
+    #[test]
+    fn directive_without_year_keeps_its_compound_symbol() {
+        let r = one("Chỉ thị số 07/CT-BCA-V28 ngày 15/8/2014 của Bộ Công an về “Đẩy mạnh”");
+        assert_eq!(r.id.as_deref(), Some("07/CT-BCA-V28"));
+        assert_eq!(r.year, None);
+        assert_eq!(r.issuer.as_deref(), Some("Bộ Công an"));
+    }
+
+    #[test]
+    fn party_form_and_spaced_hyphens_are_canonicalized() {
+        assert_eq!(
+            ids("theo Nghị quyết số 22-NQ/TW ngày 15/3/2018"),
+            [Some("22-NQ/TW".into())]
+        );
+        assert_eq!(
+            ids("khai thực hiện có hiệu quả của Chỉ thị Chỉ thị 46 - CT/TW, ngày 22/6/2015"),
+            [Some("46-CT/TW".into())]
+        );
+        assert_eq!(
+            ids("Kế hoạch 3858/KH - UBND của Thành ủy"),
+            [Some("3858/KH-UBND".into())]
+        );
+        assert_eq!(
+            ids("Nghị quyết 19-2017/NQ-CP"),
+            [Some("19-2017/NQ-CP".into())]
+        );
+    }
+
+    #[test]
+    fn bracketed_and_joint_symbols_are_kept_whole() {
+        assert_eq!(
+            ids("Thực hiện Hướng dẫn số 3246/HD-BCĐ(PV11-PV28) ngày 01/11/2017 của Ban chỉ đạo"),
+            [Some("3246/HD-BCĐ(PV11-PV28)".into())]
+        );
+        assert_eq!(
+            ids("Thông tư liên tịch số 06/2015/TTLT/BCA-BGDĐT"),
+            [Some("06/2015/TTLT/BCA-BGDĐT".into())]
+        );
+        assert_eq!(
+            ids("Nghị quyết liên tịch số 03/2010/NQLT"),
+            [Some("03/2010/NQLT".into())]
+        );
+    }
+
+    #[test]
+    fn a_line_break_inside_the_symbol_is_joined_without_space() {
+        let r = one("Nghị định số 06/2013/NĐ-\nCP của Chính phủ");
+        assert_eq!(r.id.as_deref(), Some("06/2013/NĐ-CP"));
+        assert_eq!(r.text, "Nghị định số 06/2013/NĐ-\nCP");
+    }
+
+    #[test]
+    fn a_line_break_after_so_does_not_break_the_reference() {
+        let r = one("Kế hoạch số\n50/KH-UBND ngày 08 tháng 5 năm\n2017");
+        assert_eq!(r.id.as_deref(), Some("50/KH-UBND"));
+        assert_eq!(r.date.as_deref(), Some("2017-05-08"));
+    }
+
+    #[test]
+    fn single_digit_number_is_zero_padded() {
+        assert_eq!(
+            ids("Nghị định 6/2013/NĐ-CP"),
+            [Some("06/2013/NĐ-CP".into())]
+        );
+    }
+
+    #[test]
+    fn list_items_inherit_the_list_type_word() {
+        let refs = extract("Công văn: số 517/BCĐ ngày 17/5/2017, số 1120/BCĐ ngày 25/10/2018")
+            .legal_references;
+        let got: Vec<_> = refs
+            .iter()
+            .map(|r| (r.text.as_str(), r.doc_type.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Công văn: số 517/BCĐ", Some("Công văn")),
+                ("số 1120/BCĐ", Some("Công văn"))
+            ]
+        );
+    }
+
+    #[test]
+    fn number_and_year_without_symbol_needs_a_type_word() {
+        assert_eq!(
+            ids("theo đúng quy định tại Thông tư 08/2016 của Bộ Công an"),
+            [Some("08/2016".into())]
+        );
+        assert_eq!(ids("từ tháng 4/2016 đến nay"), Vec::<Option<String>>::new());
+    }
+
+    #[test]
+    fn short_reference_resolves_to_the_full_citation_of_the_same_document() {
+        let refs = extract("Thông tư số 23/2012/TT-BCA ngày 27/4/2012 quy định. Sau 5 năm thực hiện Thông tư 23, kết quả").legal_references;
+        assert_eq!(refs.len(), 2);
+        assert_eq!(refs[1].id, None);
+        assert_eq!(
+            (refs[1].doc_type.as_deref(), refs[1].number.as_str()),
+            (Some("Thông tư"), "23")
+        );
+        assert_eq!(refs[1].resolved_id.as_deref(), Some("23/2012/TT-BCA"));
+    }
+
+    #[test]
+    fn short_reference_without_full_citation_stays_unresolved() {
+        let r = one("Trung ương Đảng (khóa XI), Chỉ thị 11, Kế hoạch của Thành ủy");
+        assert_eq!((r.id, r.resolved_id, r.number.as_str()), (None, None, "11"));
+    }
+
+    #[test]
+    fn report_for_six_months_is_not_a_short_reference() {
+        assert!(extract("Báo cáo 6 tháng đầu năm")
+            .legal_references
+            .is_empty());
+    }
+
+    #[test]
+    fn dates_ratios_and_road_codes_are_not_references() {
+        assert!(
+            extract("ngày 09/01/2013, đạt 17/30 xã, 1.212/1.273 khu dân cư, tuyến QL10")
+                .legal_references
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn blank_own_number_is_not_a_reference() {
+        assert!(extract("Số: /BC-UBND").legal_references.is_empty());
+    }
+
+    #[test]
+    fn issuer_abbreviation_is_expanded() {
+        let r =
+            one("Kế hoạch số 99/KH-UBND ngày 17/4/2024 của UBND thành phố Hải Phòng về tổng kết");
+        assert_eq!(
+            r.issuer.as_deref(),
+            Some("Ủy ban nhân dân thành phố Hải Phòng")
+        );
+    }
+
+    #[test]
+    fn uppercase_heading_citation_is_typed() {
+        let r = one("I. CÔNG TÁC QUÁN TRIỆT, TRIỂN KHAI THỰC HIỆN NGHỊ ĐỊNH SỐ 06/2013/NĐ-CP");
+        assert_eq!(r.doc_type.as_deref(), Some("Nghị định"));
+        assert_eq!(r.text, "NGHỊ ĐỊNH SỐ 06/2013/NĐ-CP");
+    }
+}

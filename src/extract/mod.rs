@@ -1,0 +1,162 @@
+//! Extractors: normalized text → entities.
+//!
+//! The pipeline runs in a fixed order because later kinds must not re-read
+//! what earlier kinds own (ANNOTATION.md): legal references first, then dates
+//! (a date inside a reference's `ngày …` still counts as a date, but the year
+//! in `06/2013/NĐ-CP` does not), then percentages, then numbers, which skip
+//! every digit already claimed. Each extractor compiles its regexes once, in
+//! [`Extractor::new`].
+
+mod dates;
+mod legal;
+mod num;
+mod numbers;
+mod percentages;
+mod text;
+
+use std::ops::Range;
+
+use crate::error::PatternError;
+use crate::normalize::{Normalized, OffsetMap};
+use crate::patterns::Patterns;
+use crate::record::{DateValue, LegalRef, NumberValue, Percentage, Warning};
+
+pub use num::{parse as parse_number, Decimal, PointDecimal};
+
+/// Everything found in one document, offsets in characters.
+#[derive(Debug, Default, Clone)]
+pub struct Entities {
+    pub legal_references: Vec<LegalRef>,
+    pub dates: Vec<DateValue>,
+    pub percentages: Vec<Percentage>,
+    pub numbers: Vec<NumberValue>,
+    pub warnings: Vec<Warning>,
+}
+
+/// All extractors, compiled once and shared by every worker thread.
+pub struct Extractor {
+    legal: legal::LegalExtractor,
+    dates: dates::DateExtractor,
+    percentages: percentages::PercentExtractor,
+    numbers: numbers::NumberExtractor,
+}
+
+impl Extractor {
+    pub fn new(patterns: &Patterns) -> Result<Extractor, PatternError> {
+        Ok(Extractor {
+            legal: legal::LegalExtractor::new(patterns)?,
+            dates: dates::DateExtractor::new()?,
+            percentages: percentages::PercentExtractor::new()?,
+            numbers: numbers::NumberExtractor::new(patterns)?,
+        })
+    }
+
+    /// Runs every extractor over a normalized document.
+    pub fn extract(&self, norm: &Normalized) -> Entities {
+        let text = norm.text.as_str();
+        let mut map = OffsetMap::new(norm);
+        let mut claims = Claims::default();
+        let mut out = Entities::default();
+
+        self.legal.extract(text, &mut map, &mut claims, &mut out);
+        claims.seal();
+        self.dates.extract(text, &mut map, &mut claims, &mut out);
+        claims.seal();
+        self.percentages
+            .extract(text, &mut map, &mut claims, &mut out);
+        claims.seal();
+        self.numbers.extract(text, &mut map, &claims, &mut out);
+        out
+    }
+}
+
+/// Byte ranges of the text already owned by an entity (or by an invalid date,
+/// whose digits must not become numbers either). Ranges added during a stage
+/// become visible to lookups at the next [`Claims::seal`], so a stage only
+/// ever tests against earlier stages.
+#[derive(Debug, Default)]
+pub(crate) struct Claims {
+    sealed: Vec<Range<usize>>,
+    pending: Vec<Range<usize>>,
+}
+
+impl Claims {
+    pub(crate) fn add(&mut self, r: Range<usize>) {
+        self.pending.push(r);
+    }
+
+    pub(crate) fn seal(&mut self) {
+        self.sealed.append(&mut self.pending);
+        self.sealed.sort_by_key(|r| (r.start, r.end));
+        debug_assert!(
+            self.sealed.windows(2).all(|w| w[0].end <= w[1].start),
+            "claims overlap: {:?}",
+            self.sealed
+        );
+    }
+
+    /// Whether `r` overlaps a sealed claim. Every stage skips what is already
+    /// claimed, so claims are disjoint and only the last one starting before
+    /// `r` ends can reach into it.
+    pub(crate) fn overlaps(&self, r: &Range<usize>) -> bool {
+        let upto = self.sealed.partition_point(|c| c.start < r.end);
+        upto > 0 && self.sealed[upto - 1].end > r.start
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::document::{Block, BlockKind, Document, Format};
+    use crate::normalize::normalize;
+
+    /// Runs the whole extraction (built-in patterns) on one paragraph.
+    pub(crate) fn extract(text: &str) -> Entities {
+        thread_local! {
+            static EXTRACTOR: Extractor =
+                Extractor::new(&Patterns::embedded().expect("built-in patterns parse")).expect("built-in patterns compile");
+        }
+        let doc = Document {
+            format: Format::Txt,
+            encoding: "utf-8",
+            blocks: vec![Block {
+                text: text.to_string(),
+                kind: BlockKind::Body,
+                page: None,
+                line: Some(1),
+            }],
+            pages: None,
+        };
+        EXTRACTOR.with(|x| x.extract(&normalize(&doc)))
+    }
+
+    #[test]
+    fn every_entity_text_is_the_slice_its_offsets_point_to() {
+        let text =
+            "Nghị định số 06/2013/NĐ-CP ngày 09/01/2013, đạt 95,2% với 1.212 khu; Thông tư 23";
+        let e = extract(text);
+        let chars: Vec<char> = text.chars().collect();
+        let slice = |s: usize, t: usize| chars[s..t].iter().collect::<String>();
+        for r in &e.legal_references {
+            assert_eq!(slice(r.span.start, r.span.end), r.text);
+        }
+        for d in &e.dates {
+            assert_eq!(slice(d.span.start, d.span.end), d.text);
+        }
+        for p in &e.percentages {
+            assert_eq!(slice(p.span.start, p.span.end), p.text);
+        }
+        for n in &e.numbers {
+            assert_eq!(slice(n.span.start, n.span.end), n.text);
+        }
+        assert_eq!(
+            (
+                e.legal_references.len(),
+                e.dates.len(),
+                e.percentages.len(),
+                e.numbers.len()
+            ),
+            (2, 1, 1, 1)
+        );
+    }
+}

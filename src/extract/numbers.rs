@@ -1,0 +1,240 @@
+//! Numbers: quantities written with digits in running text.
+//!
+//! Everything already claimed (references, dates, percentages) is skipped;
+//! of the rest, what is an identifier, an ordinal, a year, a section marker or
+//! a document number is not a quantity (ANNOTATION.md, "NOT numbers"). The
+//! words that make a number an identifier come from `patterns/number_context.tsv`.
+
+use std::collections::HashMap;
+
+use regex::Regex;
+
+use super::num::{parse, PointDecimal};
+use super::text::{after, alternation, before, char_before, key};
+use super::{Claims, Entities};
+use crate::error::PatternError;
+use crate::normalize::OffsetMap;
+use crate::patterns::Patterns;
+use crate::record::NumberValue;
+
+pub(crate) struct NumberExtractor {
+    /// A digit run with separators, and an optional scale word after it.
+    token: Regex,
+    /// An identifier or ordinal context right before the number.
+    context: Regex,
+    /// A quantity word right after the number (`1975 người` is not a year).
+    unit_after: Regex,
+    /// A list or section marker at the start of a line: `1.`, `2.1.`, `(3)`, `- 4)`.
+    marker_before: Regex,
+    /// `Số:.....` before an arrival number or a document number.
+    doc_number_before: Regex,
+    scales: HashMap<String, u64>,
+}
+
+impl NumberExtractor {
+    pub(crate) fn new(p: &Patterns) -> Result<Self, PatternError> {
+        let scales: HashMap<String, u64> = p.scales.iter().map(|(w, m)| (key(w), *m)).collect();
+        let scale_words = alternation(p.scales.iter().map(|(w, _)| w.as_str()));
+        let token = if scale_words.is_empty() {
+            r"(?P<num>\d+(?:[.,]\d+)*)".to_string()
+        } else {
+            format!(r"(?P<num>\d+(?:[.,]\d+)*)(?:[ \t]+(?P<scale>{scale_words})\b)?")
+        };
+        let context = format!(
+            r"(?:^|[^\p{{L}}])(?:{})[ \t]*(?:số[ \t]*)?$",
+            alternation(p.number_context.iter().map(String::as_str))
+        );
+        let unit_after = format!(
+            r"(?i)^[ \t]*(?:{})\b",
+            alternation(p.units.iter().map(String::as_str))
+        );
+        let c = |file: &str, re: &str| {
+            Regex::new(re).map_err(|e| PatternError::Regex {
+                file: file.into(),
+                message: e.to_string(),
+            })
+        };
+        Ok(NumberExtractor {
+            token: c("numbers", &token)?,
+            context: c("number_context.tsv", &context)?,
+            unit_after: c("units.tsv", &unit_after)?,
+            marker_before: c("numbers", r"(?:^|\n)[ \t]*[-+*•]*[ \t]*\**[ \t]*\(?$")?,
+            doc_number_before: c("numbers", r"(?i)\bsố[ \t]*:[ \t.…]*$")?,
+            scales,
+        })
+    }
+
+    pub(crate) fn extract(
+        &self,
+        text: &str,
+        map: &mut OffsetMap,
+        claims: &Claims,
+        out: &mut Entities,
+    ) {
+        for c in self.token.captures_iter(text) {
+            let (Some(whole), Some(num)) = (c.get(0), c.name("num")) else {
+                continue;
+            };
+            if claims.overlaps(&num.range()) || self.is_not_quantity(text, num.start(), num.end()) {
+                continue;
+            }
+            let Some(dec) = parse(num.as_str(), PointDecimal::Reject) else {
+                continue;
+            };
+            let mult = c
+                .name("scale")
+                .and_then(|s| self.scales.get(&key(s.as_str())))
+                .copied()
+                .unwrap_or(1);
+            let end = if mult == 1 { num.end() } else { whole.end() };
+            out.numbers.push(NumberValue {
+                text: text[num.start()..end].to_string(),
+                span: map.span(num.start(), end),
+                value: dec.times(mult),
+            });
+        }
+    }
+
+    fn is_not_quantity(&self, text: &str, start: usize, end: usize) -> bool {
+        let digits = &text[start..end];
+        let prev = char_before(text, start);
+        // Glued to letters: `QL10`, `PV28`, `K44S`, `V05`; `Covid-19`.
+        if prev.is_some_and(char::is_alphabetic) {
+            return true;
+        }
+        if prev == Some('-') {
+            let before_dash = char_before(text, start - 1);
+            if before_dash.is_some_and(char::is_alphabetic) {
+                return true;
+            }
+        }
+        let rest = after(text, end, 48);
+        let head = before(text, start, 64);
+        // Section and list markers: `1.` or `2)` at a line start, `(1)`.
+        if self.marker_before.is_match(head)
+            && (rest.starts_with(". ")
+                || rest.starts_with(".\n")
+                || rest.starts_with(')')
+                || rest.starts_with(".)")
+                || rest == "."
+                || (rest.starts_with('.') && rest[1..].starts_with(char::is_whitespace)))
+        {
+            return true;
+        }
+        if head.ends_with('(') && rest.starts_with(')') {
+            return true;
+        }
+        // A year standing as a year: `năm 2017`, `2013 - 2023`, `nhiệm kỳ 2015-2020`.
+        let is_year_like = digits.len() == 4
+            && (digits.starts_with("19") || digits.starts_with("20"))
+            && !self.unit_after.is_match(rest);
+        if is_year_like {
+            return true;
+        }
+        // Month or day names: `tháng 6` is June, `ngày 15` the fifteenth.
+        let lower = head.trim_end().to_lowercase();
+        if let Ok(v) = digits.parse::<u32>() {
+            if (lower.ends_with("tháng") && (1..=12).contains(&v))
+                || (lower.ends_with("ngày") && (1..=31).contains(&v))
+            {
+                return true;
+            }
+        }
+        self.context.is_match(head) || self.doc_number_before.is_match(head)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::extract::tests::extract;
+
+    fn values(text: &str) -> Vec<f64> {
+        extract(text).numbers.iter().map(|n| n.value).collect()
+    }
+
+    #[test]
+    fn thousands_dots_and_leading_zeros() {
+        assert_eq!(
+            values(
+                "Diện tích 18.054 ha, Dân số 225.944 nhân khẩu. Địa bàn có 29 xã và 01 thị trấn"
+            ),
+            [18054.0, 225944.0, 29.0, 1.0]
+        );
+    }
+
+    #[test]
+    fn ratio_sides_are_two_numbers() {
+        assert_eq!(values("trong đó có 17/30 xã, thị trấn"), [17.0, 30.0]);
+        assert_eq!(values("trực 24/24 giờ"), [24.0, 24.0]);
+    }
+
+    #[test]
+    fn scale_words_multiply_and_belong_to_the_text() {
+        let e = extract("Dân số trên 1,8 triệu người, kinh phí 30,3 triệu đồng");
+        let got: Vec<_> = e
+            .numbers
+            .iter()
+            .map(|n| (n.text.as_str(), n.value))
+            .collect();
+        assert_eq!(
+            got,
+            [("1,8 triệu", 1_800_000.0), ("30,3 triệu", 30_300_000.0)]
+        );
+    }
+
+    #[test]
+    fn units_glued_to_numbers_still_count() {
+        assert_eq!(values("cách trung tâm thành phố Hải Phòng 40km"), [40.0]);
+        assert_eq!(values("Lưu: VT, QTTV(3b)."), [3.0]);
+    }
+
+    #[test]
+    fn identifiers_and_codes_are_not_numbers() {
+        assert!(values(
+            "có tuyến đường QL10 và QL 37 chạy qua, Ban Chỉ đạo 799 huyện, dịch bệnh Covid-19"
+        )
+        .is_empty());
+        assert!(
+            values("Ban Chỉ đạo 138 tỉnh, Tiêu chí 19, Cục V05, Phòng PK 20, học viên K44S")
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn years_standing_as_years_are_not_numbers() {
+        assert_eq!(
+            values("Kết quả 10 năm (2013 - 2023) thực hiện, nhiệm kỳ 2015-2020"),
+            [10.0]
+        );
+    }
+
+    #[test]
+    fn section_markers_are_not_numbers() {
+        assert!(values("1. Đánh giá khái quát\n2.1. Kết quả\n(3) nội dung").is_empty());
+    }
+
+    #[test]
+    fn ordinals_in_names_are_not_numbers() {
+        assert!(values("kỳ họp thứ 4, khóa 2, Trường số 1, khoản 3, điều 6").is_empty());
+    }
+
+    #[test]
+    fn arrival_number_in_a_stamp_is_not_a_number() {
+        assert!(values("CV ĐẾN\tSố:.....2.094.....").is_empty());
+    }
+
+    #[test]
+    fn digits_inside_references_dates_and_percentages_are_not_numbers() {
+        assert!(values("Nghị định số 06/2013/NĐ-CP ngày 09/01/2013 đạt 95,2%").is_empty());
+    }
+
+    #[test]
+    fn a_number_of_people_in_the_year_range_is_a_count() {
+        assert_eq!(values("có 1975 người tham gia"), [1975.0]);
+    }
+
+    #[test]
+    fn version_numbers_are_not_numbers() {
+        assert!(values("cách mạng công nghiệp 4.0").is_empty());
+    }
+}

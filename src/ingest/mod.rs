@@ -1,0 +1,98 @@
+//! Readers: bytes of one file → a [`Document`] of text blocks with provenance.
+//!
+//! The format is detected from the content first (a PDF starts with `%PDF-`, a
+//! DOCX is a zip), then from the extension, so a mis-named file goes to the
+//! right reader. One module per format; PDF and DOCX readers land in their own
+//! issues and until then yield an `unsupported_format` error record.
+
+mod txt;
+
+use crate::document::{Document, Format};
+use crate::error::DocError;
+
+pub use txt::read_txt;
+
+/// Extensions picked up when walking a folder (files named explicitly are always read).
+pub const KNOWN_EXTENSIONS: &[&str] = &["txt", "pdf", "docx"];
+
+/// Detects the format of a file from its leading bytes and its extension.
+pub fn detect_format(bytes: &[u8], extension: Option<&str>) -> Format {
+    let ext = extension.map(|e| e.to_ascii_lowercase());
+    if bytes.starts_with(b"%PDF-") {
+        return Format::Pdf;
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        // Every OOXML package carries this part name near the start of the zip.
+        let head = &bytes[..bytes.len().min(4096)];
+        let is_ooxml = head
+            .windows(b"[Content_Types].xml".len())
+            .any(|w| w == b"[Content_Types].xml");
+        return if is_ooxml || ext.as_deref() == Some("docx") {
+            Format::Docx
+        } else {
+            Format::Unknown
+        };
+    }
+    match ext.as_deref() {
+        Some("pdf") => Format::Pdf,
+        Some("docx") => Format::Docx,
+        _ if looks_like_text(bytes) => Format::Txt,
+        _ => Format::Unknown,
+    }
+}
+
+/// Text, as opposed to an image or an executable: a BOM, or no NUL bytes in
+/// the first few kilobytes. Legacy 8-bit encodings pass this test on purpose.
+fn looks_like_text(bytes: &[u8]) -> bool {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return true;
+    }
+    !bytes[..bytes.len().min(8192)].contains(&0)
+}
+
+/// Reads a document of the given format from its bytes.
+pub fn read(bytes: &[u8], format: Format) -> Result<Document, DocError> {
+    match format {
+        Format::Txt => read_txt(bytes),
+        Format::Pdf => Err(DocError::UnsupportedFormat { format: "PDF" }),
+        Format::Docx => Err(DocError::UnsupportedFormat { format: "DOCX" }),
+        Format::Unknown => Err(DocError::UnsupportedFormat {
+            format: "this kind of",
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pdf_is_detected_by_magic_bytes_even_when_misnamed() {
+        assert_eq!(detect_format(b"%PDF-1.7\n...", Some("txt")), Format::Pdf);
+    }
+
+    #[test]
+    fn zip_with_content_types_is_docx_whatever_its_name() {
+        let mut bytes = b"PK\x03\x04".to_vec();
+        bytes.extend_from_slice(b"....[Content_Types].xml....");
+        assert_eq!(detect_format(&bytes, Some("bin")), Format::Docx);
+    }
+
+    #[test]
+    fn plain_zip_is_unknown_not_docx() {
+        assert_eq!(
+            detect_format(b"PK\x03\x04....data", Some("zip")),
+            Format::Unknown
+        );
+    }
+
+    #[test]
+    fn text_with_nul_bytes_and_no_bom_is_unknown() {
+        assert_eq!(detect_format(b"\x00\x01\x02binary", None), Format::Unknown);
+    }
+
+    #[test]
+    fn utf16_with_bom_is_text() {
+        assert_eq!(detect_format(&[0xFF, 0xFE, b'A', 0], None), Format::Txt);
+    }
+}

@@ -1,0 +1,193 @@
+//! Normalization v1: the text every extractor reads and every offset points into.
+//!
+//! - Unicode NFC, so `Nghị` typed with combining marks matches `Nghị` precomposed;
+//! - non-breaking and other odd spaces become a plain space (Word and PDF
+//!   exports are full of U+00A0 between `số` and the number);
+//! - zero-width characters, BOMs and soft hyphens are removed (they split
+//!   symbols invisibly: `NĐ-\u{AD}CP`);
+//! - CRLF and CR become LF.
+//!
+//! Blocks are joined with a blank line. Line breaks inside a paragraph are
+//! kept, so `vanban text` shows the document as written; the extractors treat
+//! any whitespace run, newlines included, as a gap, which is what keeps
+//! `Kế hoạch số\n50/KH-UBND` or `NĐ-\nCP` one entity.
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::document::{BlockKind, Document};
+use crate::record::Span;
+
+/// One block's place in the normalized text (byte offsets).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockRange {
+    pub start: usize,
+    pub end: usize,
+    pub kind: BlockKind,
+    pub page: Option<u32>,
+}
+
+/// The normalized text of a document, with where each block sits in it.
+#[derive(Debug, Clone)]
+pub struct Normalized {
+    pub text: String,
+    pub blocks: Vec<BlockRange>,
+}
+
+/// Normalizes a whole document.
+pub fn normalize(doc: &Document) -> Normalized {
+    let total: usize = doc.blocks.iter().map(|b| b.text.len() + 2).sum();
+    let mut text = String::with_capacity(total);
+    let mut blocks = Vec::with_capacity(doc.blocks.len());
+    let mut scratch = String::new();
+    for block in &doc.blocks {
+        scratch.clear();
+        clean_into(&block.text, &mut scratch);
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        let start = text.len();
+        text.extend(scratch.nfc());
+        blocks.push(BlockRange {
+            start,
+            end: text.len(),
+            kind: block.kind,
+            page: block.page,
+        });
+    }
+    Normalized { text, blocks }
+}
+
+/// Normalizes one string (used for vocabulary and tests).
+pub fn normalize_str(s: &str) -> String {
+    let mut scratch = String::with_capacity(s.len());
+    clean_into(s, &mut scratch);
+    scratch.nfc().collect()
+}
+
+/// Maps characters before composition: drops invisible ones, unifies spaces
+/// and line ends.
+fn clean_into(s: &str, out: &mut String) {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    out.push('\n');
+                }
+            }
+            // Zero-width space/joiners, word joiner, BOM, soft hyphen.
+            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => {}
+            // No-break, en/em/thin/hair and other typographic spaces.
+            '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => {
+                out.push(' ')
+            }
+            _ => out.push(c),
+        }
+    }
+}
+
+/// Converts byte offsets in the normalized text to the output's character
+/// offsets. Walks forward from the last answer, so asking in increasing order
+/// (as extractors do) costs one pass over the text.
+pub struct OffsetMap<'a> {
+    text: &'a str,
+    blocks: &'a [BlockRange],
+    byte: usize,
+    chars: usize,
+}
+
+impl<'a> OffsetMap<'a> {
+    pub fn new(norm: &'a Normalized) -> Self {
+        OffsetMap {
+            text: &norm.text,
+            blocks: &norm.blocks,
+            byte: 0,
+            chars: 0,
+        }
+    }
+
+    fn char_index(&mut self, byte: usize) -> usize {
+        if byte < self.byte {
+            self.byte = 0;
+            self.chars = 0;
+        }
+        let byte = byte.min(self.text.len());
+        self.chars += self.text[self.byte..byte].chars().count();
+        self.byte = byte;
+        self.chars
+    }
+
+    /// The output span of the byte range `start..end`.
+    pub fn span(&mut self, start: usize, end: usize) -> Span {
+        let page = self.page_at(start);
+        Span {
+            start: self.char_index(start),
+            end: self.char_index(end),
+            page,
+        }
+    }
+
+    fn page_at(&self, byte: usize) -> Option<u32> {
+        let i = self.blocks.partition_point(|b| b.end <= byte);
+        self.blocks.get(i).and_then(|b| b.page)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{Block, Format};
+
+    fn doc(blocks: &[&str]) -> Document {
+        Document {
+            format: Format::Txt,
+            encoding: "utf-8",
+            blocks: blocks
+                .iter()
+                .map(|t| Block {
+                    text: t.to_string(),
+                    kind: BlockKind::Body,
+                    page: None,
+                    line: None,
+                })
+                .collect(),
+            pages: None,
+        }
+    }
+
+    #[test]
+    fn decomposed_vietnamese_is_composed() {
+        // "Nghị định" with combining dot below (U+0323) and acute+circumflex split.
+        let decomposed = "Nghi\u{0323} \u{0111}i\u{0323}nh";
+        assert_eq!(normalize_str(decomposed), "Nghị định");
+    }
+
+    #[test]
+    fn odd_spaces_become_plain_spaces_and_invisible_marks_vanish() {
+        let s = "Nghị\u{00A0}định số\u{202F}06/2013/NĐ-\u{00AD}CP\u{200B}";
+        assert_eq!(normalize_str(s), "Nghị định số 06/2013/NĐ-CP");
+    }
+
+    #[test]
+    fn crlf_and_cr_become_lf() {
+        assert_eq!(normalize_str("a\r\nb\rc"), "a\nb\nc");
+    }
+
+    #[test]
+    fn blocks_are_joined_by_a_blank_line_and_remember_their_range() {
+        let n = normalize(&doc(&["BÁO CÁO", "Số: 12"]));
+        assert_eq!(n.text, "BÁO CÁO\n\nSố: 12");
+        assert_eq!(&n.text[n.blocks[1].start..n.blocks[1].end], "Số: 12");
+    }
+
+    #[test]
+    fn offsets_are_counted_in_unicode_scalar_values() {
+        let n = normalize(&doc(&["Nghị định 06"]));
+        let byte = n.text.find("06").unwrap();
+        let mut map = OffsetMap::new(&n);
+        let span = map.span(byte, byte + 2);
+        assert_eq!((span.start, span.end), (10, 12));
+        // Asking again for an earlier offset still answers right.
+        assert_eq!(map.span(0, "Nghị".len()).end, 4);
+    }
+}

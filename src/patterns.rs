@@ -1,0 +1,194 @@
+//! The extraction vocabulary, as data: `patterns/*.tsv`, embedded at build time
+//! and overridable file by file with `--patterns DIR`.
+//!
+//! Every entry is NFC-normalized on load, so a file saved with decomposed
+//! accents still matches.
+
+use std::path::Path;
+
+use crate::error::PatternError;
+use crate::normalize::normalize_str;
+
+/// A document type word and its official abbreviation (`Nghị định` / `NĐ`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocType {
+    pub name: String,
+    pub code: String,
+}
+
+/// An issuing body: its canonical name and the variants that mean it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issuer {
+    pub name: String,
+    pub variants: Vec<String>,
+}
+
+/// All vocabulary the extractors use.
+#[derive(Debug, Clone)]
+pub struct Patterns {
+    pub doc_types: Vec<DocType>,
+    pub issuers: Vec<Issuer>,
+    /// Words that mark the number before them as a quantity.
+    pub units: Vec<String>,
+    /// Scale words and their multipliers.
+    pub scales: Vec<(String, u64)>,
+    /// Phrases after which a number is an identifier or ordinal.
+    pub number_context: Vec<String>,
+}
+
+const FILES: [(&str, &str); 5] = [
+    ("doc_types.tsv", include_str!("../patterns/doc_types.tsv")),
+    ("issuers.tsv", include_str!("../patterns/issuers.tsv")),
+    ("units.tsv", include_str!("../patterns/units.tsv")),
+    ("scales.tsv", include_str!("../patterns/scales.tsv")),
+    (
+        "number_context.tsv",
+        include_str!("../patterns/number_context.tsv"),
+    ),
+];
+
+impl Patterns {
+    /// The vocabulary built into the binary.
+    pub fn embedded() -> Result<Patterns, PatternError> {
+        Patterns::load(None)
+    }
+
+    /// The built-in vocabulary, with each file that exists in `dir` replacing
+    /// its built-in counterpart.
+    pub fn load(dir: Option<&Path>) -> Result<Patterns, PatternError> {
+        let mut texts: Vec<(&str, String)> = Vec::with_capacity(FILES.len());
+        for (name, builtin) in FILES {
+            let text = match dir.map(|d| d.join(name)) {
+                Some(path) if path.exists() => std::fs::read_to_string(&path)
+                    .map_err(|source| PatternError::Io { path, source })?,
+                _ => builtin.to_string(),
+            };
+            texts.push((name, text));
+        }
+        let file = |n: &'static str| -> (&'static str, &str) {
+            texts
+                .iter()
+                .find(|(name, _)| *name == n)
+                .map_or((n, ""), |(name, text)| (*name, text.as_str()))
+        };
+
+        let doc_types = rows(file("doc_types.tsv"))
+            .map(|(line, f, fields)| match fields.as_slice() {
+                [name, code] => Ok(DocType {
+                    name: name.clone(),
+                    code: code.clone(),
+                }),
+                _ => Err(syntax(f, line, "expected `name<TAB>code`")),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let issuers = rows(file("issuers.tsv"))
+            .map(|(_, _, mut fields)| {
+                let name = fields.remove(0);
+                Issuer {
+                    name,
+                    variants: fields,
+                }
+            })
+            .collect();
+        let units = rows(file("units.tsv"))
+            .map(|(_, _, f)| f.join(" "))
+            .collect();
+        let scales = rows(file("scales.tsv"))
+            .map(|(line, f, fields)| match fields.as_slice() {
+                [word, mult] => mult
+                    .parse::<u64>()
+                    .map(|m| (word.clone(), m))
+                    .map_err(|_| syntax(f, line, "multiplier must be a whole number")),
+                _ => Err(syntax(f, line, "expected `word<TAB>multiplier`")),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let number_context = rows(file("number_context.tsv"))
+            .map(|(_, _, f)| f.join(" "))
+            .collect();
+        Ok(Patterns {
+            doc_types,
+            issuers,
+            units,
+            scales,
+            number_context,
+        })
+    }
+
+    /// The canonical type name for a symbol code (`NĐ` → `Nghị định`), first listed wins.
+    pub fn type_for_code(&self, code: &str) -> Option<&str> {
+        self.doc_types
+            .iter()
+            .find(|t| t.code == code)
+            .map(|t| t.name.as_str())
+    }
+}
+
+fn syntax(file: &str, line: usize, message: &str) -> PatternError {
+    PatternError::Syntax {
+        file: file.to_string(),
+        line,
+        message: message.to_string(),
+    }
+}
+
+/// Non-comment, non-blank lines of a TSV file: (1-based line, file name, NFC fields).
+fn rows<'a>(
+    (file, text): (&'a str, &'a str),
+) -> impl Iterator<Item = (usize, &'a str, Vec<String>)> + 'a {
+    text.lines().enumerate().filter_map(move |(i, line)| {
+        let line = line.trim_end();
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
+            return None;
+        }
+        let fields = line
+            .split('\t')
+            .map(|f| normalize_str(f.trim()))
+            .filter(|f| !f.is_empty())
+            .collect();
+        Some((i + 1, file, fields))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_vocabulary_parses_and_knows_the_official_codes() {
+        let p = Patterns::embedded().unwrap();
+        for (name, code) in [
+            ("Nghị định", "NĐ"),
+            ("Thông tư", "TT"),
+            ("Quy định", "QyĐ"),
+            ("Chương trình", "CTr"),
+        ] {
+            assert!(
+                p.doc_types.iter().any(|t| t.name == name && t.code == code),
+                "missing {name} / {code}"
+            );
+        }
+        assert_eq!(p.type_for_code("NĐ"), Some("Nghị định"));
+        assert!(p.scales.contains(&("triệu".to_string(), 1_000_000)));
+    }
+
+    #[test]
+    fn a_patterns_dir_overrides_only_the_files_it_holds() {
+        let dir = std::env::temp_dir().join(format!("vanban-patterns-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("scales.tsv"), "# test\nvạn\t10000\n").unwrap();
+        let p = Patterns::load(Some(&dir)).unwrap();
+        std::fs::remove_dir_all(&dir).ok();
+        assert_eq!(p.scales, vec![("vạn".to_string(), 10_000)]);
+        assert!(!p.doc_types.is_empty(), "doc_types must stay built-in");
+    }
+
+    #[test]
+    fn a_malformed_row_names_its_file_and_line() {
+        let dir = std::env::temp_dir().join(format!("vanban-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("scales.tsv"), "triệu\tmany\n").unwrap();
+        let err = Patterns::load(Some(&dir)).unwrap_err().to_string();
+        std::fs::remove_dir_all(&dir).ok();
+        assert_eq!(err, "scales.tsv:1: multiplier must be a whole number");
+    }
+}
