@@ -30,6 +30,8 @@ pub(crate) struct DateExtractor {
     month_year: Regex,
     /// `ngày 26/6`, `Lễ 30/4`: a day and month with no year.
     day_month: Regex,
+    /// `26/6` with no cue word: a date only when it closes a phrase.
+    bare_day_month: Regex,
     /// `năm 2017`.
     year: Regex,
 }
@@ -58,6 +60,7 @@ impl DateExtractor {
             )?,
             month_year: c(r"(?P<m>\d{1,2})/(?P<y>(?:19|20)\d{2})")?,
             day_month: c(r"(?i)\b(?:ngày|lễ|dịp|tết)[ \t]+(?P<d>\d{1,2})/(?P<m>\d{1,2})")?,
+            bare_day_month: c(r"\d{1,2}/\d{1,2}")?,
             year: c(r"(?i)\bnăm\s+(?P<y>(?:19|20)\d{2})\b")?,
         })
     }
@@ -116,18 +119,28 @@ impl DateExtractor {
                 }
             }
         }
-        for c in self.day_month.captures_iter(text) {
-            let (Some(d), Some(m)) = (c.name("d"), c.name("m")) else {
-                continue;
-            };
-            let r = d.start()..m.end();
+        let cued = self
+            .day_month
+            .captures_iter(text)
+            .filter_map(|c| Some(c.name("d")?.start()..c.name("m")?.end()));
+        let bare = self
+            .bare_day_month
+            .find_iter(text)
+            .map(|m| m.range())
+            .filter(|r| {
+                // `(26/6)`, `Quốc tế Lao động 1/5...`: a day and month closing a
+                // phrase. A ratio is followed by what it counts (`17/30 xã`).
+                let closed = text[..r.start].ends_with('(') && text[r.end..].starts_with(')');
+                let ends_phrase = r.end == text.len()
+                    || text[r.end..].starts_with([',', ';', '.', ':', '…', '\n']);
+                closed || ends_phrase
+            });
+        for r in cued.chain(bare) {
             if !standalone(text, &r) {
                 continue;
             }
-            let (dn, mn) = (
-                d.as_str().parse().unwrap_or(0),
-                m.as_str().parse().unwrap_or(0),
-            );
+            let (d, m) = text[r.clone()].split_once('/').unwrap_or(("", ""));
+            let (dn, mn) = (d.parse().unwrap_or(0), m.parse().unwrap_or(0));
             // Any year: 2000 is a leap year, so 29/2 passes.
             if (1..=12).contains(&mn) && dn >= 1 && dn <= days_in_month(2000, mn) {
                 cands.push(Candidate {
@@ -333,6 +346,14 @@ mod tests {
             dates("nhân dịp Lễ 30/4 và ngày 26/6"),
             [day("--04-30"), day("--06-26")]
         );
+    }
+
+    #[test]
+    fn day_and_month_closing_a_phrase_is_a_date_not_two_numbers() {
+        let e = extract("hưởng ứng ngày phòng, chống ma túy (26/6), Quốc tế Lao động 1/5...");
+        let values: Vec<_> = e.dates.iter().map(|d| d.value.as_str()).collect();
+        assert_eq!(values, ["--06-26", "--05-01"]);
+        assert!(e.numbers.is_empty(), "{:?}", e.numbers);
     }
 
     #[test]

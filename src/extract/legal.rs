@@ -61,12 +61,16 @@ struct Found {
 
 impl LegalExtractor {
     pub(crate) fn new(p: &Patterns) -> Result<Self, PatternError> {
-        let code = format!(r"{SEG}(?:\s*-\s*{SEG})*(?:{BRACKET})?");
+        // Spaces may surround a separator, and a line may break right after
+        // one (`NĐ-\nCP`), but never before one: `NĐ-CP\n- UBND` is a list.
+        let dash = r"[ \t]*-[ \t]*(?:\n[ \t]*)?";
+        let slash = r"[ \t]*/[ \t]*(?:\n[ \t]*)?";
+        let code = format!(r"{SEG}(?:{dash}{SEG})*(?:{BRACKET})?");
         let state = format!(
-            r"(?P<n1>\d{{1,5}})[ \t]*/[ \t]*(?:(?P<y1>{YEAR})[ \t]*/[ \t]*)?(?P<c1>{code}(?:[ \t]*/[ \t]*{code})*)"
+            r"(?P<n1>\d{{1,5}}){slash}(?:(?P<y1>{YEAR}){slash})?(?P<c1>{code}(?:{slash}{code})*)"
         );
         let party = format!(
-            r"(?P<n2>\d{{1,5}})[ \t]*-[ \t]*(?:(?P<y2>{YEAR})[ \t]*/[ \t]*(?P<c2>{code})|(?P<c3>{SEG}[ \t]*/[ \t]*{code}))"
+            r"(?P<n2>\d{{1,5}}){dash}(?:(?P<y2>{YEAR}){slash}(?P<c2>{code})|(?P<c3>{SEG}{slash}{code}))"
         );
         let num_year = format!(r"(?P<n3>\d{{1,5}})/(?P<y3>{YEAR})\b");
         let symbol = format!(r"(?:^|[^\p{{L}}\p{{N}}/.,])(?P<sym>{state}|{party}|{num_year})");
@@ -384,7 +388,9 @@ impl LegalExtractor {
 /// `Báo cáo 6 tháng` is a duration, `Luật 2013` a year, `Thông tư 23/…` a symbol.
 fn is_not_short_reference(num: &str, rest: &str) -> bool {
     let rest_trim = rest.trim_start();
-    let duration = ["tháng", "năm", "ngày", "quý", "tuần", "giờ", "Tháng", "Năm"]
+    // Not `ngày`: `Thông tư 23 ngày 27/4/2012` is a dated short citation and
+    // `Thông tư 23 ngày càng…` a short citation too.
+    let duration = ["tháng", "năm", "quý", "tuần", "giờ", "Tháng", "Năm"]
         .iter()
         .any(|w| rest_trim.starts_with(w));
     let year = num.len() == 4 && (num.starts_with("19") || num.starts_with("20"));
@@ -569,6 +575,27 @@ mod tests {
     fn short_reference_without_full_citation_stays_unresolved() {
         let r = one("Trung ương Đảng (khóa XI), Chỉ thị 11, Kế hoạch của Thành ủy");
         assert_eq!((r.id, r.resolved_id, r.number.as_str()), (None, None, "11"));
+    }
+
+    #[test]
+    fn short_reference_before_ngay_cang_is_still_a_reference() {
+        let r = one("việc triển khai thực hiện Thông tư 23 ngày càng gắn chặt với việc thực hiện");
+        assert_eq!(
+            (r.doc_type.as_deref(), r.number.as_str()),
+            (Some("Thông tư"), "23")
+        );
+    }
+
+    #[test]
+    fn a_list_dash_on_the_next_paragraph_is_not_part_of_the_symbol() {
+        assert_eq!(
+            ids("Nghị định số 06/2013/NĐ-CP\n\n- UBND các xã"),
+            [Some("06/2013/NĐ-CP".into())]
+        );
+        assert_eq!(
+            ids("Thông tư số 46/2014/TT-BCA;\n- UBND"),
+            [Some("46/2014/TT-BCA".into())]
+        );
     }
 
     #[test]

@@ -28,6 +28,9 @@ pub(crate) struct NumberExtractor {
     marker_before: Regex,
     /// `Số:.....` before an arrival number or a document number.
     doc_number_before: Regex,
+    /// A proper name (two capitalized words or more), then `số`:
+    /// `Trường THPT Sơn Động số 3` names a school; `Dân số 225.944` is a count.
+    name_number_before: Regex,
     scales: HashMap<String, u64>,
 }
 
@@ -60,6 +63,11 @@ impl NumberExtractor {
             unit_after: c("units.tsv", &unit_after)?,
             marker_before: c("numbers", r"(?:^|\n)[ \t]*[-+*•]*[ \t]*\**[ \t]*\(?$")?,
             doc_number_before: c("numbers", r"(?i)\bsố[ \t]*:[ \t.…]*$")?,
+            // `Tổng số 30`, `Trong số 30` begin a count, so they are not names.
+            name_number_before: c(
+                "numbers",
+                r"\p{Lu}\p{L}*[ \t]+(?P<w>\p{Lu}\p{L}*)[ \t]+số[ \t]*$",
+            )?,
             scales,
         })
     }
@@ -93,6 +101,15 @@ impl NumberExtractor {
                 value: dec.times(mult),
             });
         }
+    }
+
+    /// `Trường THPT Hiệp Hòa số 1`: a proper name before `số` makes the
+    /// number part of the name. `Tổng số 30`, `Trong số 30` start a count.
+    fn is_named_number(&self, head: &str) -> bool {
+        self.name_number_before
+            .captures(head)
+            .and_then(|c| c.name("w"))
+            .is_some_and(|w| !matches!(w.as_str(), "Tổng" | "Trong" | "Với" | "Có"))
     }
 
     fn is_not_quantity(&self, text: &str, start: usize, end: usize) -> bool {
@@ -140,7 +157,9 @@ impl NumberExtractor {
                 return true;
             }
         }
-        self.context.is_match(head) || self.doc_number_before.is_match(head)
+        self.context.is_match(head)
+            || self.doc_number_before.is_match(head)
+            || self.is_named_number(head)
     }
 }
 
@@ -216,6 +235,12 @@ mod tests {
     #[test]
     fn ordinals_in_names_are_not_numbers() {
         assert!(values("kỳ họp thứ 4, khóa 2, Trường số 1, khoản 3, điều 6").is_empty());
+    }
+
+    #[test]
+    fn a_school_named_by_number_is_not_a_quantity() {
+        assert!(values("tại Trường THPT Sơn Động số 3; Trường THPT Việt Yên số 2").is_empty());
+        assert_eq!(values("Tổng số 135 nhân viên bảo vệ"), [135.0]);
     }
 
     #[test]
