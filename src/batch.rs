@@ -291,13 +291,16 @@ impl Summary {
     }
 }
 
-/// Processes `files` on `jobs` threads and gives each record to `emit`, in
-/// input order. `progress` is called after every chunk.
-pub fn run(
+/// Processes `files` on `jobs` threads. Each record is turned into a `T` by
+/// `prepare` on the worker (serializing there keeps the single writer from
+/// becoming the bottleneck), then handed to `emit` in input order.
+/// `progress` is called after every chunk.
+pub fn run<T: Send>(
     pipeline: &Pipeline,
     files: &[PathBuf],
     jobs: usize,
-    mut emit: impl FnMut(&Record) -> io::Result<()>,
+    prepare: impl Fn(Record) -> T + Sync,
+    mut emit: impl FnMut(Status, T) -> io::Result<()>,
     mut progress: impl FnMut(&Summary),
 ) -> io::Result<Summary> {
     let pool = rayon::ThreadPoolBuilder::new()
@@ -310,12 +313,19 @@ pub fn run(
         ..Summary::default()
     };
     for chunk in files.chunks(CHUNK) {
-        let records: Vec<Record> =
-            pool.install(|| chunk.par_iter().map(|p| pipeline.process_file(p)).collect());
-        for r in &records {
-            emit(r)?;
+        let prepared: Vec<(Status, T)> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|p| {
+                    let r = pipeline.process_file(p);
+                    (r.status, prepare(r))
+                })
+                .collect()
+        });
+        for (status, item) in prepared {
+            emit(status, item)?;
             summary.done += 1;
-            match r.status {
+            match status {
                 Status::Ok => summary.ok += 1,
                 Status::Error => summary.failed += 1,
             }

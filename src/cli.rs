@@ -196,7 +196,8 @@ fn extract(patterns: &Patterns, args: ExtractArgs) -> Result<u8> {
         &pipeline,
         &files,
         jobs,
-        |r| sink.write(r),
+        |r| JsonLines::line(&r),
+        |_, line| sink.write_line(&line?),
         |s| progress.update(s),
     )
     .context("writing records")?;
@@ -238,8 +239,9 @@ fn evaluate(patterns: &Patterns, args: EvalArgs) -> Result<u8> {
         &pipeline,
         &files,
         default_jobs(args.jobs),
-        |r| {
-            records.push(r.clone());
+        |r| r,
+        |_, r| {
+            records.push(r);
             Ok(())
         },
         |_| {},

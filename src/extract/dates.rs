@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use regex::{Captures, Regex};
 
-use super::text::{char_at, char_before};
+use super::text::{captures_resuming, char_at, char_before, WORD_END, WORD_START};
 use super::{Claims, Entities};
 use crate::error::PatternError;
 use crate::normalize::OffsetMap;
@@ -52,16 +52,22 @@ impl DateExtractor {
         };
         Ok(DateExtractor {
             words: c(&format!(
-                r"(?i)\bngày{BLANK}(?P<d>\d{{1,2}})?{BLANK}\btháng{BLANK}(?P<m>\d{{1,2}})?{BLANK}\bnăm\s*(?P<y>\d{{4}})\b"
+                r"(?i){WORD_START}(?P<all>ngày{BLANK}(?P<d>\d{{1,2}})?{BLANK}tháng{BLANK}(?P<m>\d{{1,2}})?{BLANK}năm\s*(?P<y>\d{{4}})){WORD_END}"
             ))?,
-            month: c(r"(?i)\btháng\s+(?P<m>\d{1,2})\s*(?:năm\s+|/|-)\s*(?P<y>\d{4})\b")?,
+            month: c(&format!(
+                r"(?i){WORD_START}(?P<all>tháng\s+(?P<m>\d{{1,2}})\s*(?:năm\s+|/|-)\s*(?P<y>\d{{4}})){WORD_END}"
+            ))?,
             numeric: c(
                 r"(?P<d>\d{1,2})[ \t]?(?P<s>[/.-])[ \t]?(?P<m>\d{1,2})[ \t]?(?P<s2>[/.-])[ \t]?(?P<y>\d+)",
             )?,
             month_year: c(r"(?P<m>\d{1,2})/(?P<y>(?:19|20)\d{2})")?,
-            day_month: c(r"(?i)\b(?:ngày|lễ|dịp|tết)[ \t]+(?P<d>\d{1,2})/(?P<m>\d{1,2})")?,
+            day_month: c(&format!(
+                r"(?i){WORD_START}(?:ngày|lễ|dịp|tết)[ \t]+(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}})"
+            ))?,
             bare_day_month: c(r"\d{1,2}/\d{1,2}")?,
-            year: c(r"(?i)\bnăm\s+(?P<y>(?:19|20)\d{2})\b")?,
+            year: c(&format!(
+                r"(?i){WORD_START}(?P<all>năm\s+(?P<y>(?:19|20)\d{{2}})){WORD_END}"
+            ))?,
         })
     }
 
@@ -73,7 +79,7 @@ impl DateExtractor {
         out: &mut Entities,
     ) {
         let mut cands: Vec<Candidate> = Vec::new();
-        for c in self.words.captures_iter(text) {
+        for c in captures_resuming(&self.words, text, "all") {
             let (d, m, y) = (c.name("d"), c.name("m"), &c["y"]);
             let parsed = match (d, m) {
                 (Some(d), Some(m)) => day(d.as_str(), m.as_str(), y),
@@ -86,7 +92,7 @@ impl DateExtractor {
                 parsed,
             });
         }
-        for c in self.month.captures_iter(text) {
+        for c in captures_resuming(&self.month, text, "all") {
             cands.push(Candidate {
                 range: whole(&c),
                 parsed: month(&c["m"], &c["y"]),
@@ -149,7 +155,7 @@ impl DateExtractor {
                 });
             }
         }
-        for c in self.year.captures_iter(text) {
+        for c in captures_resuming(&self.year, text, "all") {
             cands.push(Candidate {
                 range: whole(&c),
                 parsed: Ok((c["y"].to_string(), Precision::Year)),
@@ -184,8 +190,12 @@ impl DateExtractor {
     }
 }
 
+/// The date's own range: the `all` group when the regex spells out word
+/// boundaries around it, else the whole match.
 fn whole(c: &Captures) -> Range<usize> {
-    c.get(0).map_or(0..0, |m| m.range())
+    c.name("all")
+        .or_else(|| c.get(0))
+        .map_or(0..0, |m| m.range())
 }
 
 /// Not glued to other digits, letters or separators (`1.212/1.273`, `QL10/2`).

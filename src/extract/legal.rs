@@ -11,7 +11,7 @@ use std::ops::Range;
 
 use regex::Regex;
 
-use super::text::{after, alternation, before, key};
+use super::text::{after, alternation, before, captures_resuming, key, WORD_END};
 use super::{Claims, Entities};
 use crate::error::PatternError;
 use crate::normalize::OffsetMap;
@@ -19,7 +19,9 @@ use crate::patterns::Patterns;
 use crate::record::{LegalRef, Warning};
 
 /// A code segment: starts with a capital, may mix case (`QyĐ`, `CTr`) and digits (`V28`).
-const SEG: &str = r"[A-ZĐ][A-Za-zĐđ0-9&]*\b";
+/// (Its end is checked once, after the whole symbol: a segment cut inside a
+/// word, like the `C` of `Công`, is followed by a letter and fails there.)
+const SEG: &str = r"[A-ZĐ][A-Za-zĐđ0-9&]*";
 /// A bracketed qualifier glued to a code: `(PV11-PV28)`.
 const BRACKET: &str = r"\([A-Za-zĐđ0-9]+(?:-[A-Za-zĐđ0-9]+)*\)";
 const YEAR: &str = r"(?:19|20)\d{2}";
@@ -72,14 +74,15 @@ impl LegalExtractor {
         let party = format!(
             r"(?P<n2>\d{{1,5}}){dash}(?:(?P<y2>{YEAR}){slash}(?P<c2>{code})|(?P<c3>{SEG}{slash}{code}))"
         );
-        let num_year = format!(r"(?P<n3>\d{{1,5}})/(?P<y3>{YEAR})\b");
-        let symbol = format!(r"(?:^|[^\p{{L}}\p{{N}}/.,])(?P<sym>{state}|{party}|{num_year})");
+        let num_year = format!(r"(?P<n3>\d{{1,5}})/(?P<y3>{YEAR})");
+        let symbol =
+            format!(r"(?:^|[^\p{{L}}\p{{N}}/.,])(?P<sym>{state}|{party}|{num_year}){WORD_END}");
 
         let types = alternation(p.doc_types.iter().map(|t| t.name.as_str()));
         let type_before =
             format!(r"(?i)(?:^|[^\p{{L}}])(?P<type>{types})[\s:]*(?:(?P<so>số)[\s:]*)?$");
         let short = format!(
-            r"(?i)(?:^|[^\p{{L}}])(?P<type>{types})[ \t]+(?:số[ \t]*:?[ \t]*)?(?P<num>\d{{1,4}})\b"
+            r"(?i)(?:^|[^\p{{L}}])(?P<type>{types})[ \t]+(?:số[ \t]*:?[ \t]*)?(?P<num>\d{{1,4}}){WORD_END}"
         );
         let date = r"ngày\s+(?:(?P<d1>\d{1,2})\s*[/.-]\s*(?P<m1>\d{1,2})\s*[/.-]\s*(?P<y1>\d{4})|(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>\d{4}))\b";
 
@@ -136,7 +139,7 @@ impl LegalExtractor {
         out: &mut Entities,
     ) {
         let mut found: Vec<Found> = Vec::new();
-        for caps in self.symbol.captures_iter(text) {
+        for caps in captures_resuming(&self.symbol, text, "sym") {
             let Some(sym) = caps.name("sym") else {
                 continue;
             };
@@ -301,7 +304,7 @@ impl LegalExtractor {
     /// `Thông tư 23`, `Chỉ thị số 07`: a type word and a bare number.
     fn short_references(&self, text: &str, map: &mut OffsetMap, claims: &Claims) -> Vec<Found> {
         let mut out = Vec::new();
-        for caps in self.short.captures_iter(text) {
+        for caps in captures_resuming(&self.short, text, "num") {
             let (Some(ty), Some(num)) = (caps.name("type"), caps.name("num")) else {
                 continue;
             };
@@ -523,6 +526,18 @@ mod tests {
         let r = one("Kế hoạch số\n50/KH-UBND ngày 08 tháng 5 năm\n2017");
         assert_eq!(r.id.as_deref(), Some("50/KH-UBND"));
         assert_eq!(r.date.as_deref(), Some("2017-05-08"));
+    }
+
+    #[test]
+    fn symbols_separated_by_one_space_are_each_found() {
+        assert_eq!(
+            ids("các văn bản 06/2013/NĐ-CP 07/CT-BCA-V28 22-NQ/TW"),
+            [
+                Some("06/2013/NĐ-CP".into()),
+                Some("07/CT-BCA-V28".into()),
+                Some("22-NQ/TW".into())
+            ]
+        );
     }
 
     #[test]

@@ -41,7 +41,7 @@ impl NumberExtractor {
         let token = if scale_words.is_empty() {
             r"(?P<num>\d+(?:[.,]\d+)*)".to_string()
         } else {
-            format!(r"(?P<num>\d+(?:[.,]\d+)*)(?:[ \t]+(?P<scale>{scale_words})\b)?")
+            format!(r"(?P<num>\d+(?:[.,]\d+)*)(?:[ \t]+(?P<scale>{scale_words}))?")
         };
         let context = format!(
             r"(?:^|[^\p{{L}}])(?:{})[ \t]*(?:số[ \t]*)?$",
@@ -91,6 +91,7 @@ impl NumberExtractor {
             };
             let mult = c
                 .name("scale")
+                .filter(|s| is_scale_word(text, s.end()))
                 .and_then(|s| self.scales.get(&key(s.as_str())))
                 .copied()
                 .unwrap_or(1);
@@ -163,6 +164,12 @@ impl NumberExtractor {
     }
 }
 
+/// A scale word ends at a word end and is not the start of `tỷ lệ` (a rate).
+fn is_scale_word(text: &str, end: usize) -> bool {
+    let rest = &text[end..];
+    !rest.starts_with(char::is_alphanumeric) && !rest.starts_with(" lệ")
+}
+
 #[cfg(test)]
 mod tests {
     use crate::extract::tests::extract;
@@ -199,6 +206,17 @@ mod tests {
             got,
             [("1,8 triệu", 1_800_000.0), ("30,3 triệu", 30_300_000.0)]
         );
+    }
+
+    #[test]
+    fn ty_le_is_a_rate_not_a_scale_word() {
+        let e = extract("có 3 tỷ lệ khác nhau");
+        let got: Vec<_> = e
+            .numbers
+            .iter()
+            .map(|n| (n.text.as_str(), n.value))
+            .collect();
+        assert_eq!(got, [("3", 3.0)]);
     }
 
     #[test]

@@ -16,9 +16,8 @@ pub(crate) struct PercentExtractor {
 impl PercentExtractor {
     pub(crate) fn new() -> Result<Self, PatternError> {
         let num = r"\d+(?:[.,]\d+)*";
-        let re = format!(
-            r"(?i)(?:(?P<a>{num})[ \t]*[-–][ \t]*)?(?P<b>{num})[ \t]*(?:%|phần[ \t]+trăm\b)"
-        );
+        let re =
+            format!(r"(?i)(?:(?P<a>{num})[ \t]*[-–][ \t]*)?(?P<b>{num})[ \t]*(?:%|phần[ \t]+trăm)");
         Ok(PercentExtractor {
             re: Regex::new(&re).map_err(|e| PatternError::Regex {
                 file: "percentages".into(),

@@ -12,7 +12,7 @@
 //! any whitespace run, newlines included, as a gap, which is what keeps
 //! `Kế hoạch số\n50/KH-UBND` or `NĐ-\nCP` one entity.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::document::{BlockKind, Document};
 use crate::record::Span;
@@ -46,7 +46,7 @@ pub fn normalize(doc: &Document) -> Normalized {
             text.push_str("\n\n");
         }
         let start = text.len();
-        text.extend(scratch.nfc());
+        push_nfc(&scratch, &mut text);
         blocks.push(BlockRange {
             start,
             end: text.len(),
@@ -61,7 +61,19 @@ pub fn normalize(doc: &Document) -> Normalized {
 pub fn normalize_str(s: &str) -> String {
     let mut scratch = String::with_capacity(s.len());
     clean_into(s, &mut scratch);
-    scratch.nfc().collect()
+    let mut out = String::with_capacity(scratch.len());
+    push_nfc(&scratch, &mut out);
+    out
+}
+
+/// Appends the NFC form of `s`. Almost all text arrives composed already,
+/// and the quick check is several times cheaper than recomposing.
+fn push_nfc(s: &str, out: &mut String) {
+    if is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        out.push_str(s);
+    } else {
+        out.extend(s.nfc());
+    }
 }
 
 /// Maps characters before composition: drops invisible ones, unifies spaces

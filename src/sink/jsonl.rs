@@ -34,8 +34,19 @@ impl JsonLines {
     }
 
     pub fn write(&mut self, record: &Record) -> io::Result<()> {
-        serde_json::to_writer(&mut self.out, record)?;
-        self.out.write_all(b"\n")
+        self.write_line(&Self::line(record)?)
+    }
+
+    /// A record as one line of JSON, newline included (may run on any thread).
+    pub fn line(record: &Record) -> io::Result<Vec<u8>> {
+        let mut v = serde_json::to_vec(record)?;
+        v.push(b'\n');
+        Ok(v)
+    }
+
+    /// Writes a line made by [`JsonLines::line`].
+    pub fn write_line(&mut self, line: &[u8]) -> io::Result<()> {
+        self.out.write_all(line)
     }
 
     /// Flushes, and moves the finished file into place.

@@ -1,0 +1,291 @@
+//! End-to-end tests: the `vanban` binary on the corpus and on bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn vanban(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vanban"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the vanban binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn records(o: &Output) -> Vec<Value> {
+    stdout(o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+/// A fresh scratch folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("vanban-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// The accuracy gate of the foundation issue: F1 on the hand-written corpus gold.
+#[test]
+fn corpus_f1_stays_at_or_above_the_thresholds() {
+    let out = vanban(&["eval", "--json", "corpus/gold", "corpus"]);
+    assert!(
+        out.status.success(),
+        "eval failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        report["docs"].as_array().map(Vec::len),
+        Some(5),
+        "all five corpus documents are scored"
+    );
+    let thresholds = [
+        ("legal_references", 0.98),
+        ("dates", 0.98),
+        ("percentages", 0.99),
+        ("numbers", 0.90),
+    ];
+    let mut failures = Vec::new();
+    for (kind, min) in thresholds {
+        let t = &report["totals"][kind];
+        let (gold, pred, tp) = (
+            t["gold"].as_f64().unwrap(),
+            t["predicted"].as_f64().unwrap(),
+            t["tp"].as_f64().unwrap(),
+        );
+        assert!(
+            gold > 0.0,
+            "no gold {kind}: the harness would pass on nothing"
+        );
+        let f1 = 2.0 * tp / (gold + pred);
+        if f1 < min {
+            failures.push(format!(
+                "{kind}: F1 {f1:.4} < {min} (gold {gold}, predicted {pred}, matched {tp})"
+            ));
+        }
+    }
+    if !failures.is_empty() {
+        let details = stdout(&vanban(&["eval", "--details", "corpus/gold", "corpus"]));
+        panic!("{}\n\n{details}", failures.join("\n"));
+    }
+}
+
+#[test]
+fn one_unreadable_file_gets_an_error_record_and_the_others_still_come_out() {
+    let dir = scratch("bad-input");
+    std::fs::write(
+        dir.join("a_good.txt"),
+        "Thực hiện Nghị định số 06/2013/NĐ-CP ngày 09/01/2013 của Chính phủ",
+    )
+    .unwrap();
+    std::fs::write(dir.join("b_legacy.txt"), b"B\xb8o c\xb8o Vi\xd6t Nam").unwrap(); // TCVN3 bytes
+    std::fs::write(dir.join("c_scan.pdf"), b"%PDF-1.4\n%...").unwrap();
+    std::fs::write(dir.join("d_good.txt"), "Đạt 95,2% với 1.212 khu dân cư").unwrap();
+    let missing = dir.join("z_missing.txt");
+
+    let out = vanban(&["extract", "-q", s(&dir), s(&missing)]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "exit code 1 says some files failed"
+    );
+    let recs = records(&out);
+    let got: Vec<(String, &str, Option<&str>)> = recs
+        .iter()
+        .map(|r| {
+            let path = r["source"]["path"].as_str().unwrap();
+            let name = Path::new(path)
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (
+                name,
+                r["status"].as_str().unwrap(),
+                r["error"]["kind"].as_str(),
+            )
+        })
+        .collect();
+    let want = [
+        ("z_missing.txt".to_string(), "error", Some("io")),
+        ("a_good.txt".to_string(), "ok", None),
+        (
+            "b_legacy.txt".to_string(),
+            "error",
+            Some("invalid_encoding"),
+        ),
+        (
+            "c_scan.pdf".to_string(),
+            "error",
+            Some("unsupported_format"),
+        ),
+        ("d_good.txt".to_string(), "ok", None),
+    ];
+    assert_eq!(got, want);
+    assert_eq!(recs[1]["legal_references"][0]["id"], "06/2013/NĐ-CP");
+    assert_eq!(recs[4]["percentages"][0]["value"], 95.2);
+    let message = recs[2]["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("iconv"),
+        "the message says what to do: {message}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn every_offset_points_into_the_text_that_vanban_text_prints() {
+    let out = vanban(&["extract", "-q", "corpus"]);
+    assert!(out.status.success());
+    for rec in records(&out) {
+        let path = rec["source"]["path"].as_str().unwrap();
+        let text: Vec<char> = stdout(&vanban(&["text", path])).chars().collect();
+        for kind in ["legal_references", "dates", "percentages", "numbers"] {
+            for e in rec[kind].as_array().unwrap() {
+                let (a, b) = (
+                    e["start"].as_u64().unwrap() as usize,
+                    e["end"].as_u64().unwrap() as usize,
+                );
+                let slice: String = text[a..b].iter().collect();
+                assert_eq!(
+                    slice,
+                    e["text"].as_str().unwrap(),
+                    "{path} {kind} at {a}..{b}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn output_is_the_same_with_one_job_and_many_and_written_to_a_file() {
+    let dir = scratch("jobs");
+    let file = dir.join("out.jsonl");
+    let one = vanban(&["extract", "-q", "-j", "1", "corpus"]);
+    let many = vanban(&["extract", "-q", "-j", "4", "-o", s(&file), "corpus"]);
+    assert!(one.status.success() && many.status.success());
+    assert!(
+        stdout(&many).is_empty(),
+        "-o sends records to the file only"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), stdout(&one));
+    assert!(
+        !dir.join("out.jsonl.part").exists(),
+        "the partial file is renamed into place"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn record_carries_the_output_contract_fields() {
+    let recs = records(&vanban(&[
+        "extract",
+        "-q",
+        "corpus/004_39a5dd2fc3cf2d4a.txt",
+    ]));
+    let r = &recs[0];
+    assert_eq!(r["schema_version"], 1);
+    assert_eq!(r["status"], "ok");
+    assert_eq!(r["source"]["format"], "txt");
+    assert_eq!(r["source"]["bytes"], 27441);
+    assert_eq!(r["source"]["sha256"].as_str().map(str::len), Some(64));
+    for key in [
+        "legal_references",
+        "dates",
+        "percentages",
+        "numbers",
+        "warnings",
+    ] {
+        assert!(r[key].is_array(), "{key} is a list");
+    }
+    // A short citation resolved against the document's own full citation.
+    let short = r["legal_references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["text"] == "Thông tư 23")
+        .expect("Thông tư 23 is found");
+    assert_eq!(short["id"], Value::Null);
+    assert_eq!(short["resolved_id"], "23/TT-BCA");
+}
+
+#[test]
+fn schema_documents_every_field_a_record_has() {
+    let schema: Value = serde_json::from_str(&stdout(&vanban(&["schema"]))).unwrap();
+    let props = schema["properties"].as_object().expect("record properties");
+    let recs = records(&vanban(&[
+        "extract",
+        "-q",
+        "corpus/000_845d2233afef5d90.txt",
+    ]));
+    for key in recs[0].as_object().unwrap().keys() {
+        assert!(
+            props.contains_key(key),
+            "field {key} is missing from the schema"
+        );
+    }
+    let defs = schema["$defs"].as_object().expect("definitions");
+    let legal = defs["LegalRef"]["properties"].as_object().unwrap();
+    for key in [
+        "id", "type", "number", "year", "symbol", "date", "issuer", "start", "end", "text",
+    ] {
+        assert!(
+            legal.contains_key(key),
+            "LegalRef.{key} is missing from the schema"
+        );
+    }
+}
+
+#[test]
+fn help_of_every_command_has_examples() {
+    for cmd in [
+        &["--help"][..],
+        &["extract", "--help"],
+        &["eval", "--help"],
+        &["text", "--help"],
+    ] {
+        let out = stdout(&vanban(cmd));
+        assert!(
+            out.contains("Example"),
+            "`vanban {}` shows no example:\n{out}",
+            cmd.join(" ")
+        );
+    }
+}
+
+#[test]
+fn no_input_files_is_a_usage_error_that_says_why() {
+    let dir = scratch("empty");
+    let out = vanban(&["extract", s(&dir)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no .txt, .pdf or .docx files"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn patterns_dir_overrides_the_built_in_vocabulary() {
+    let dir = scratch("patterns");
+    std::fs::write(dir.join("scales.tsv"), "vạn\t10000\n").unwrap();
+    let doc = dir.join("doc.txt");
+    std::fs::write(&doc, "có 3 vạn người và 2 triệu đồng").unwrap();
+    let recs = records(&vanban(&["extract", "-q", "--patterns", s(&dir), s(&doc)]));
+    let values: Vec<f64> = recs[0]["numbers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["value"].as_f64().unwrap())
+        .collect();
+    assert_eq!(values, [30000.0, 2.0], "vạn scales, triệu no longer does");
+    std::fs::remove_dir_all(&dir).ok();
+}
