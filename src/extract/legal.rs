@@ -30,7 +30,10 @@ const YEAR: &str = r"(?:19|20)\d{2}";
 const ISSUER_STOPS: &[&str] = &[
     "về", "quy", "hướng", "ban", "phê", "thực", "triển", "sửa", "bổ", "với", "đã", "đến", "trong",
     "tại", "nhằm", "để", "theo", "cho", "khi", "là", "được", "như", "trên", "gắn", "và", "thì",
-    "nay", "đối", "ngày", "số", "năm", "giai", "tổng", "có", "gửi", "đề",
+    "nay", "đối", "ngày", "số", "năm", "giai", "tổng", "có", "gửi", "đề", "kết", "một", "phối",
+    "chỉ", "tiếp", "tăng", "đẩy", "nâng", "tổ", "xây",
+    // Capitalized, these start a quoted title or a description, not a body's name.
+    "Quy", "Về", "Hướng",
 ];
 const ISSUER_MAX_WORDS: usize = 12;
 
@@ -245,24 +248,24 @@ impl LegalExtractor {
         let known = self.issuer_name.find(s).map(|m| m.end()).unwrap_or(0);
         // Words up to the first stop word or punctuation.
         let mut end = 0;
-        let mut words = 0;
-        for (i, w) in s.split_inclusive(char::is_whitespace).scan(0, |pos, w| {
-            let at = *pos;
-            *pos += w.len();
-            Some((at, w))
-        }) {
-            let word = w.trim_end();
+        let mut at = 0;
+        let pieces = s.split_inclusive(char::is_whitespace);
+        for piece in pieces
+            .filter(|p| !p.trim().is_empty())
+            .take(ISSUER_MAX_WORDS)
+        {
+            let start = at + (s[at..].len() - s[at..].trim_start().len());
+            at = start + piece.len();
+            let word = piece.trim_end();
             let core = word.trim_end_matches([',', ';', '.', ':', ')', '”', '"']);
             if core.is_empty()
                 || ISSUER_STOPS.contains(&core)
                 || core.starts_with(['(', '“', '"', '-', '–'])
-                || words >= ISSUER_MAX_WORDS
             {
                 break;
             }
-            end = i + core.len();
-            words += 1;
-            if core.len() != word.len() || w.contains('\n') {
+            end = start + core.len();
+            if core.len() != word.len() || piece.contains('\n') {
                 break; // punctuation or a line break ends the name
             }
         }
@@ -642,6 +645,14 @@ mod tests {
             r.issuer.as_deref(),
             Some("Ủy ban nhân dân thành phố Hải Phòng")
         );
+    }
+
+    #[test]
+    fn issuer_stops_before_the_description_that_follows() {
+        let r = one("Chỉ thị số 07/CT-BCA-V28 của Bộ Công an kết hợp với sơ kết");
+        assert_eq!(r.issuer.as_deref(), Some("Bộ Công an"));
+        let r = one("Thông tư số 46/2014/TT-BCA của Bộ Công an Quy định chi tiết");
+        assert_eq!(r.issuer.as_deref(), Some("Bộ Công an"));
     }
 
     #[test]
