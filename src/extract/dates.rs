@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use regex::{Captures, Regex};
 
-use super::text::{captures_resuming, char_at, char_before, WORD_END, WORD_START};
+use super::text::{captures_resuming, char_at, char_before, compile, WORD_END, WORD_START};
 use super::{Claims, Entities};
 use crate::error::PatternError;
 use crate::normalize::OffsetMap;
@@ -44,12 +44,7 @@ struct Candidate {
 
 impl DateExtractor {
     pub(crate) fn new() -> Result<Self, PatternError> {
-        let c = |re: &str| {
-            Regex::new(re).map_err(|e| PatternError::Regex {
-                file: "dates".into(),
-                message: e.to_string(),
-            })
-        };
+        let c = |re: &str| compile("dates", re);
         Ok(DateExtractor {
             words: c(&format!(
                 r"(?i){WORD_START}(?P<all>ngày{BLANK}(?P<d>\d{{1,2}})?{BLANK}tháng{BLANK}(?P<m>\d{{1,2}})?{BLANK}năm\s*(?P<y>\d{{4}})){WORD_END}"

@@ -11,7 +11,7 @@ use std::ops::Range;
 
 use regex::Regex;
 
-use super::text::{after, alternation, before, captures_resuming, key, WORD_END};
+use super::text::{after, alternation, before, captures_resuming, compile, key, WORD_END};
 use super::{Claims, Entities};
 use crate::error::PatternError;
 use crate::normalize::OffsetMap;
@@ -101,12 +101,6 @@ impl LegalExtractor {
         }
         let issuer_name = format!(r"(?i)^(?:{})\b", alternation(issuer_phrases));
 
-        let compile = |name: &str, re: &str| {
-            Regex::new(re).map_err(|e| PatternError::Regex {
-                file: name.to_string(),
-                message: e.to_string(),
-            })
-        };
         Ok(LegalExtractor {
             symbol: compile("legal symbol", &symbol)?,
             type_before: compile("doc_types.tsv", &type_before)?,

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use regex::Regex;
 
 use super::num::{parse, PointDecimal};
-use super::text::{after, alternation, before, char_before, key};
+use super::text::{after, alternation, before, char_before, compile, key};
 use super::{Claims, Entities};
 use crate::error::PatternError;
 use crate::normalize::OffsetMap;
@@ -51,12 +51,7 @@ impl NumberExtractor {
             r"(?i)^[ \t]*(?:{})\b",
             alternation(p.units.iter().map(String::as_str))
         );
-        let c = |file: &str, re: &str| {
-            Regex::new(re).map_err(|e| PatternError::Regex {
-                file: file.into(),
-                message: e.to_string(),
-            })
-        };
+        let c = compile;
         Ok(NumberExtractor {
             token: c("numbers", &token)?,
             context: c("number_context.tsv", &context)?,

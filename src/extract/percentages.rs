@@ -3,7 +3,7 @@
 use regex::Regex;
 
 use super::num::{parse, PointDecimal};
-use super::text::char_before;
+use super::text::{char_before, compile};
 use super::{Claims, Entities};
 use crate::error::PatternError;
 use crate::normalize::OffsetMap;
@@ -19,10 +19,7 @@ impl PercentExtractor {
         let re =
             format!(r"(?i)(?:(?P<a>{num})[ \t]*[-–][ \t]*)?(?P<b>{num})[ \t]*(?:%|phần[ \t]+trăm)");
         Ok(PercentExtractor {
-            re: Regex::new(&re).map_err(|e| PatternError::Regex {
-                file: "percentages".into(),
-                message: e.to_string(),
-            })?,
+            re: compile("percentages", &re)?,
         })
     }
 

@@ -6,6 +6,15 @@
 //! time. [`WORD_START`] and [`WORD_END`] spell the boundary out instead; they
 //! consume one character, so the entity's own range comes from a named group.
 
+/// Compiles one extractor regex; a failure names where the pattern came from
+/// (a `patterns/` file, since vocabulary is spliced into these regexes).
+pub(crate) fn compile(origin: &str, re: &str) -> Result<regex::Regex, crate::error::PatternError> {
+    regex::Regex::new(re).map_err(|e| crate::error::PatternError::Regex {
+        file: origin.to_string(),
+        message: e.to_string(),
+    })
+}
+
 /// Start of text or a character that is not a letter or digit.
 pub(crate) const WORD_START: &str = r"(?:^|[^\p{L}\p{N}])";
 /// End of text or a character that is not a letter or digit.
