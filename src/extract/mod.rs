@@ -130,6 +130,81 @@ pub(crate) mod tests {
         EXTRACTOR.with(|x| x.extract(&normalize(&doc)))
     }
 
+    /// Fragments that sit at the edges of every rule: separators, digits,
+    /// scale and type words, multi-byte letters, line breaks.
+    const PIECES: &[&str] = &[
+        "0",
+        "1",
+        "9",
+        "12",
+        "2013",
+        "20205",
+        "/",
+        "-",
+        " - ",
+        ".",
+        ",",
+        "%",
+        "(",
+        ")",
+        " ",
+        "\n",
+        "\n\n",
+        "ngày ",
+        "tháng ",
+        "năm ",
+        "số ",
+        "Số:",
+        "Nghị định ",
+        "Thông tư ",
+        "NĐ-CP",
+        "CT",
+        "TW",
+        "Đ",
+        "ị",
+        "triệu",
+        " tỷ lệ",
+        "Lễ ",
+        "của ",
+        "Bộ Công an",
+        "\u{0323}",
+        "\u{00A0}",
+        "…",
+        "Trường A B số ",
+        "QL",
+        "Covid-",
+        "phần trăm",
+    ];
+
+    #[test]
+    fn no_input_makes_extraction_panic_or_break_the_offset_contract() {
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            // xorshift: deterministic, so a failure reproduces.
+            for _ in 0..(state % 24 + 1) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(PIECES[(state % PIECES.len() as u64) as usize]);
+            }
+            let e = extract(&text);
+            let norm = crate::normalize::normalize_str(&text);
+            let chars: Vec<char> = norm.chars().collect();
+            let spans = e
+                .legal_references
+                .iter()
+                .map(|r| (r.span, &r.text))
+                .chain(e.dates.iter().map(|d| (d.span, &d.text)))
+                .chain(e.percentages.iter().map(|p| (p.span, &p.text)))
+                .chain(e.numbers.iter().map(|n| (n.span, &n.text)));
+            for (span, surface) in spans {
+                let slice: String = chars[span.start..span.end].iter().collect();
+                assert_eq!(&slice, surface, "offsets of {surface:?} in {text:?}");
+            }
+        }
+    }
+
     #[test]
     fn every_entity_text_is_the_slice_its_offsets_point_to() {
         let text =
