@@ -69,6 +69,8 @@ error.kind and error.message). Records are written in sorted path order.")]
         file: PathBuf,
     },
     /// Print the JSON Schema of one output record.
+    #[command(after_help = "Example:
+  vanban schema > record.schema.json          every field of a record, with its meaning")]
     Schema,
     /// Score extraction against gold annotations: precision, recall and F1 per entity kind.
     #[command(after_help = "Examples:

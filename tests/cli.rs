@@ -254,6 +254,7 @@ fn help_of_every_command_has_examples() {
         &["extract", "--help"],
         &["eval", "--help"],
         &["text", "--help"],
+        &["schema", "--help"],
     ] {
         let out = stdout(&vanban(cmd));
         assert!(
