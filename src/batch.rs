@@ -71,6 +71,13 @@ impl Pipeline {
             )
         };
         let size = match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => {
+                // A folder that could not be walked: report why (permissions…).
+                return io_failure(match std::fs::read_dir(path) {
+                    Err(e) => e,
+                    Ok(_) => io::Error::other("is a folder, not a document"),
+                });
+            }
             Ok(m) => m.len(),
             Err(e) => return io_failure(e),
         };
@@ -138,15 +145,31 @@ impl Pipeline {
         (record, Some(norm))
     }
 
-    /// The normalized text of one file, as the extractors see it.
+    /// The normalized text of one file, as the extractors see it (same size
+    /// limit and panic guard as [`Pipeline::process_file`]).
     pub fn text_of(&self, path: &Path) -> Result<String, DocError> {
-        let bytes = std::fs::read(path).map_err(|source| DocError::Io {
+        let io = |source| DocError::Io {
             path: path.to_path_buf(),
             source,
-        })?;
-        let format = ingest::detect_format(&bytes, path.extension().and_then(|e| e.to_str()));
-        let doc = ingest::read(&bytes, format)?;
-        Ok(normalize(&doc).text)
+        };
+        let size = std::fs::metadata(path).map_err(io)?.len();
+        if size > self.max_bytes {
+            return Err(DocError::TooLarge {
+                path: path.to_path_buf(),
+                bytes: size,
+                limit: self.max_bytes,
+            });
+        }
+        let bytes = std::fs::read(path).map_err(io)?;
+        guard_panics(
+            || {
+                let format =
+                    ingest::detect_format(&bytes, path.extension().and_then(|e| e.to_str()));
+                let doc = ingest::read(&bytes, format)?;
+                Ok(normalize(&doc).text)
+            },
+            |message| Err(DocError::Panic { message }),
+        )
     }
 }
 

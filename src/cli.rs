@@ -180,18 +180,18 @@ fn inputs(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<batch::InputProblem>)>
 fn extract(patterns: &Patterns, args: ExtractArgs) -> Result<u8> {
     let mut pipeline = Pipeline::new(patterns)?;
     pipeline.max_bytes = args.max_bytes;
-    let (files, problems) = inputs(&args.paths)?;
+    let (mut files, problems) = inputs(&args.paths)?;
+    // Paths that could not be listed get their error record in path order
+    // with the rest: processing them again surfaces the error.
+    files.extend(problems.into_iter().map(|p| p.path));
+    files.sort();
+    files.dedup();
     let mut sink = match &args.output {
         Some(path) => {
             JsonLines::create(path).with_context(|| format!("cannot create {}", path.display()))?
         }
         None => JsonLines::stdout(),
     };
-    // Paths that could not even be listed still get their error record.
-    for p in &problems {
-        let rec = pipeline.process_file(&p.path);
-        sink.write(&rec)?;
-    }
     let jobs = default_jobs(args.jobs);
     let mut progress = Progress::new(args.quiet);
     let summary = batch::run(
@@ -204,12 +204,12 @@ fn extract(patterns: &Patterns, args: ExtractArgs) -> Result<u8> {
     )
     .context("writing records")?;
     sink.finish().context("finishing the output file")?;
-    let failed = summary.failed + problems.len();
+    let failed = summary.failed;
     if !args.quiet {
         progress.clear();
         eprintln!(
             "vanban: {} files: {} ok, {} failed in {:.2}s ({:.1} files/s, {} jobs){}",
-            summary.done + problems.len(),
+            summary.done,
             summary.ok,
             failed,
             summary.elapsed.as_secs_f64(),

@@ -22,6 +22,8 @@ pub enum DocError {
         "{format} files are not supported yet; convert the file to .txt (UTF-8) to extract it now"
     )]
     UnsupportedFormat { format: &'static str },
+    #[error("not a text, PDF or DOCX file: it holds binary data (UTF-16 text needs a byte-order mark; save it as UTF-8)")]
+    NotADocument,
     #[error("not valid UTF-8 at byte {offset}: the file may use a legacy Vietnamese encoding (TCVN3, VNI, Windows-1258); convert it to UTF-8, e.g. `iconv -f CP1258 -t UTF-8`")]
     InvalidEncoding { offset: usize },
     #[error("UTF-16 text with an odd number of bytes or an unpaired surrogate near byte {offset}")]
@@ -36,7 +38,7 @@ impl DocError {
         match self {
             DocError::Io { .. } => "io",
             DocError::TooLarge { .. } => "too_large",
-            DocError::UnsupportedFormat { .. } => "unsupported_format",
+            DocError::UnsupportedFormat { .. } | DocError::NotADocument => "unsupported_format",
             DocError::InvalidEncoding { .. } => "invalid_encoding",
             DocError::InvalidUtf16 { .. } => "invalid_utf16",
             DocError::Panic { .. } => "panic",

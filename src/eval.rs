@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::EvalError;
+use crate::extract::number_key;
 use crate::record::{Precision, Record, Status};
 
 /// One gold file (`corpus/gold/<name>.gold.json`).
@@ -207,15 +208,6 @@ fn file_name(path: &str) -> String {
 fn value_key(v: f64) -> String {
     let rounded = (v * 1e6).round() / 1e6;
     format!("{rounded}")
-}
-
-fn number_key(n: &str) -> String {
-    let t = n.trim_start_matches('0');
-    if t.is_empty() {
-        "0".into()
-    } else {
-        t.to_string()
-    }
 }
 
 fn score_doc(doc: String, g: &Gold, rec: &Record) -> DocReport {

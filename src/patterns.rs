@@ -34,9 +34,13 @@ pub struct Patterns {
     pub scales: Vec<(String, u64)>,
     /// Phrases after which a number is an identifier or ordinal.
     pub number_context: Vec<String>,
+    /// Words that end an issuer's name after `của`.
+    pub issuer_stops: Vec<String>,
+    /// Words before a day/month without a year that make it a date.
+    pub date_cues: Vec<String>,
 }
 
-const FILES: [(&str, &str); 5] = [
+const FILES: [(&str, &str); 7] = [
     ("doc_types.tsv", include_str!("../patterns/doc_types.tsv")),
     ("issuers.tsv", include_str!("../patterns/issuers.tsv")),
     ("units.tsv", include_str!("../patterns/units.tsv")),
@@ -45,6 +49,11 @@ const FILES: [(&str, &str); 5] = [
         "number_context.tsv",
         include_str!("../patterns/number_context.tsv"),
     ),
+    (
+        "issuer_stops.tsv",
+        include_str!("../patterns/issuer_stops.tsv"),
+    ),
+    ("date_cues.tsv", include_str!("../patterns/date_cues.tsv")),
 ];
 
 impl Patterns {
@@ -56,6 +65,12 @@ impl Patterns {
     /// The built-in vocabulary, with each file that exists in `dir` replacing
     /// its built-in counterpart.
     pub fn load(dir: Option<&Path>) -> Result<Patterns, PatternError> {
+        if let Some(d) = dir.filter(|d| !d.is_dir()) {
+            return Err(PatternError::Io {
+                path: d.to_path_buf(),
+                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such folder"),
+            });
+        }
         let mut texts: Vec<(&str, String)> = Vec::with_capacity(FILES.len());
         for (name, builtin) in FILES {
             let text = match dir.map(|d| d.join(name)) {
@@ -90,9 +105,12 @@ impl Patterns {
                 }
             })
             .collect();
-        let units = rows(file("units.tsv"))
-            .map(|(_, _, f)| f.join(" "))
-            .collect();
+        let phrases = |name| {
+            rows(file(name))
+                .map(|(_, _, f)| f.join(" "))
+                .collect::<Vec<_>>()
+        };
+        let units = phrases("units.tsv");
         let scales = rows(file("scales.tsv"))
             .map(|(line, f, fields)| match fields.as_slice() {
                 [word, mult] => mult
@@ -102,15 +120,17 @@ impl Patterns {
                 _ => Err(syntax(f, line, "expected `word<TAB>multiplier`")),
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let number_context = rows(file("number_context.tsv"))
-            .map(|(_, _, f)| f.join(" "))
-            .collect();
+        let number_context = phrases("number_context.tsv");
+        let issuer_stops = phrases("issuer_stops.tsv");
+        let date_cues = phrases("date_cues.tsv");
         Ok(Patterns {
             doc_types,
             issuers,
             units,
             scales,
             number_context,
+            issuer_stops,
+            date_cues,
         })
     }
 

@@ -82,8 +82,11 @@ pub struct TextInfo {
 /// text, end exclusive, and the 1-based page when the format has pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Span {
+    /// Offset of the first character, in Unicode scalar values into the normalized text.
     pub start: usize,
+    /// Offset just past the last character (exclusive).
     pub end: usize,
+    /// 1-based page, for formats that have pages.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
 }

@@ -95,7 +95,7 @@ fn one_unreadable_file_gets_an_error_record_and_the_others_still_come_out() {
     std::fs::write(dir.join("d_good.txt"), "Đạt 95,2% với 1.212 khu dân cư").unwrap();
     let missing = dir.join("z_missing.txt");
 
-    let out = vanban(&["extract", "-q", s(&dir), s(&missing)]);
+    let out = vanban(&["extract", "-q", s(&missing), s(&dir)]);
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -118,8 +118,8 @@ fn one_unreadable_file_gets_an_error_record_and_the_others_still_come_out() {
             )
         })
         .collect();
+    // In path order, the missing file too, whatever order the paths were given in.
     let want = [
-        ("z_missing.txt".to_string(), "error", Some("io")),
         ("a_good.txt".to_string(), "ok", None),
         (
             "b_legacy.txt".to_string(),
@@ -132,11 +132,12 @@ fn one_unreadable_file_gets_an_error_record_and_the_others_still_come_out() {
             Some("unsupported_format"),
         ),
         ("d_good.txt".to_string(), "ok", None),
+        ("z_missing.txt".to_string(), "error", Some("io")),
     ];
     assert_eq!(got, want);
-    assert_eq!(recs[1]["legal_references"][0]["id"], "06/2013/NĐ-CP");
-    assert_eq!(recs[4]["percentages"][0]["value"], 95.2);
-    let message = recs[2]["error"]["message"].as_str().unwrap();
+    assert_eq!(recs[0]["legal_references"][0]["id"], "06/2013/NĐ-CP");
+    assert_eq!(recs[3]["percentages"][0]["value"], 95.2);
+    let message = recs[1]["error"]["message"].as_str().unwrap();
     assert!(
         message.contains("iconv"),
         "the message says what to do: {message}"
@@ -272,6 +273,13 @@ fn no_input_files_is_a_usage_error_that_says_why() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no .txt, .pdf or .docx files"));
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_missing_patterns_folder_is_a_usage_error() {
+    let out = vanban(&["extract", "--patterns", "no/such/folder", "corpus"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/folder"));
 }
 
 #[test]

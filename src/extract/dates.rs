@@ -10,10 +10,13 @@ use std::ops::Range;
 
 use regex::{Captures, Regex};
 
-use super::text::{captures_resuming, char_at, char_before, compile, WORD_END, WORD_START};
+use super::text::{
+    alternation, before, captures_resuming, char_at, char_before, compile, WORD_END, WORD_START,
+};
 use super::{Claims, Entities};
 use crate::error::PatternError;
 use crate::normalize::OffsetMap;
+use crate::patterns::Patterns;
 use crate::record::{DateValue, Precision, Warning};
 
 /// Blank space in a template date: spaces, dots or underscores.
@@ -28,10 +31,17 @@ pub(crate) struct DateExtractor {
     numeric: Regex,
     /// `M/YYYY` standing alone (`tính đến 10/2021`).
     month_year: Regex,
-    /// `ngày 26/6`, `Lễ 30/4`: a day and month with no year.
+    /// `ngày 26/6`, `Lễ 30/4`: a day and month with no year, after a cue
+    /// word from `patterns/date_cues.tsv`.
     day_month: Regex,
-    /// `26/6` with no cue word: a date only when it closes a phrase.
+    /// `(26/6)`: a day and month alone in parentheses.
     bare_day_month: Regex,
+    /// `15-20/6/2023`: two days of one month.
+    day_range: Regex,
+    /// `tháng 10-12/2023`: two months of one year.
+    month_range: Regex,
+    /// `tỷ lệ 1/2000` is a map scale, not January 2000.
+    scale_before: Regex,
     /// `năm 2017`.
     year: Regex,
 }
@@ -43,7 +53,8 @@ struct Candidate {
 }
 
 impl DateExtractor {
-    pub(crate) fn new() -> Result<Self, PatternError> {
+    pub(crate) fn new(p: &Patterns) -> Result<Self, PatternError> {
+        let cues = alternation(p.date_cues.iter().map(String::as_str));
         let c = |re: &str| compile("dates", re);
         Ok(DateExtractor {
             words: c(&format!(
@@ -56,10 +67,18 @@ impl DateExtractor {
                 r"(?P<d>\d{1,2})[ \t]?(?P<s>[/.-])[ \t]?(?P<m>\d{1,2})[ \t]?(?P<s2>[/.-])[ \t]?(?P<y>\d+)",
             )?,
             month_year: c(r"(?P<m>\d{1,2})/(?P<y>(?:19|20)\d{2})")?,
-            day_month: c(&format!(
-                r"(?i){WORD_START}(?:ngày|lễ|dịp|tết)[ \t]+(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}})"
+            day_month: compile(
+                "date_cues.tsv",
+                &format!(r"(?i){WORD_START}(?:{cues})[ \t]+(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}})"),
+            )?,
+            bare_day_month: c(r"\((?P<d>\d{1,2})/(?P<m>\d{1,2})\)")?,
+            day_range: c(
+                r"(?P<d1>\d{1,2})[ \t]*[-–][ \t]*(?P<d2>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})",
+            )?,
+            month_range: c(&format!(
+                r"(?i){WORD_START}(?P<all>(?P<first>tháng\s+(?P<m1>\d{{1,2}}))[ \t]*[-–][ \t]*(?P<second>(?P<m2>\d{{1,2}})\s*(?:/|năm\s+)\s*(?P<y>\d{{4}}))){WORD_END}"
             ))?,
-            bare_day_month: c(r"\d{1,2}/\d{1,2}")?,
+            scale_before: c(r"(?i)tỷ[ \t]+lệ[ \t:]*$")?,
             year: c(&format!(
                 r"(?i){WORD_START}(?P<all>năm\s+(?P<y>(?:19|20)\d{{2}})){WORD_END}"
             ))?,
@@ -99,9 +118,12 @@ impl DateExtractor {
                 continue;
             }
             let y = &c["y"];
-            // Two-digit years only with slashes (`13/11/17`); dots and hyphens
-            // with two digits are section numbers or ranges.
-            if y.len() == 2 && &c["s"] != "/" {
+            // Two-digit years only with slashes (`13/11/17`): with dots or
+            // hyphens, and with 1 or 3 digits, it is a section number (`3.2.1`)
+            // or a range, not a date at all. Five digits (`13/6/20205`) is a
+            // date with a typo: an invalid date.
+            let slash = &c["s"] == "/";
+            if matches!(y.len(), 1 | 3) || (!slash && y.len() != 4) {
                 continue;
             }
             cands.push(Candidate {
@@ -111,7 +133,7 @@ impl DateExtractor {
         }
         for c in self.month_year.captures_iter(text) {
             let r = whole(&c);
-            if standalone(text, &r) {
+            if standalone(text, &r) && !self.scale_before.is_match(before(text, r.start, 24)) {
                 if let Ok(p) = month(&c["m"], &c["y"]) {
                     cands.push(Candidate {
                         range: r,
@@ -120,23 +142,46 @@ impl DateExtractor {
                 }
             }
         }
-        let cued = self
+        for c in self.day_range.captures_iter(text) {
+            let r = whole(&c);
+            if !standalone(text, &r) {
+                continue;
+            }
+            let (Some(d1), Some(d2)) = (c.name("d1"), c.name("d2")) else {
+                continue;
+            };
+            let (m, y) = (&c["m"], &c["y"]);
+            cands.push(Candidate {
+                range: d1.range(),
+                parsed: day(d1.as_str(), m, y),
+            });
+            cands.push(Candidate {
+                range: d2.start()..r.end,
+                parsed: day(d2.as_str(), m, y),
+            });
+        }
+        for c in captures_resuming(&self.month_range, text, "all") {
+            let (Some(first), Some(second)) = (c.name("first"), c.name("second")) else {
+                continue;
+            };
+            let y = &c["y"];
+            cands.push(Candidate {
+                range: first.range(),
+                parsed: month(&c["m1"], y),
+            });
+            cands.push(Candidate {
+                range: second.range(),
+                parsed: month(&c["m2"], y),
+            });
+        }
+        // A day and month after a cue word, or alone in parentheses. Without
+        // either it is a ratio (`17/30 xã`, `đạt 8/10.`), left to numbers.
+        let day_months = self
             .day_month
             .captures_iter(text)
+            .chain(self.bare_day_month.captures_iter(text))
             .filter_map(|c| Some(c.name("d")?.start()..c.name("m")?.end()));
-        let bare = self
-            .bare_day_month
-            .find_iter(text)
-            .map(|m| m.range())
-            .filter(|r| {
-                // `(26/6)`, `Quốc tế Lao động 1/5...`: a day and month closing a
-                // phrase. A ratio is followed by what it counts (`17/30 xã`).
-                let closed = text[..r.start].ends_with('(') && text[r.end..].starts_with(')');
-                let ends_phrase = r.end == text.len()
-                    || text[r.end..].starts_with([',', ';', '.', ':', '…', '\n']);
-                closed || ends_phrase
-            });
-        for r in cued.chain(bare) {
+        for r in day_months {
             if !standalone(text, &r) {
                 continue;
             }
@@ -359,6 +404,40 @@ mod tests {
         let values: Vec<_> = e.dates.iter().map(|d| d.value.as_str()).collect();
         assert_eq!(values, ["--06-26", "--05-01"]);
         assert!(e.numbers.is_empty(), "{:?}", e.numbers);
+    }
+
+    #[test]
+    fn a_ratio_closing_a_sentence_or_a_table_cell_is_not_a_date() {
+        assert!(dates("tỷ lệ xã đạt là 8/10.").is_empty());
+        assert!(dates("| 15/18 |\n| 9/12\n").is_empty());
+    }
+
+    #[test]
+    fn a_map_scale_is_not_a_month() {
+        assert!(dates("quy hoạch tỷ lệ 1/2000").is_empty());
+    }
+
+    #[test]
+    fn day_and_month_ranges_give_both_ends() {
+        assert_eq!(
+            dates("từ ngày 15-20/6/2023"),
+            [day("2023-06-15"), day("2023-06-20")]
+        );
+        assert_eq!(
+            dates("các tháng 10-12/2023"),
+            [month("2023-10"), month("2023-12")]
+        );
+    }
+
+    #[test]
+    fn section_numbers_are_neither_dates_nor_invalid_dates() {
+        let e = extract("3.2.1. Công tác tuyên truyền");
+        assert!(
+            e.dates.is_empty() && e.warnings.is_empty(),
+            "{:?} {:?}",
+            e.dates,
+            e.warnings
+        );
     }
 
     #[test]

@@ -26,20 +26,16 @@ const SEG: &str = r"[A-ZĐ][A-Za-zĐđ0-9&]*";
 const BRACKET: &str = r"\([A-Za-zĐđ0-9]+(?:-[A-Za-zĐđ0-9]+)*\)";
 const YEAR: &str = r"(?:19|20)\d{2}";
 
-/// Words that end an issuer's name after `của` (`của Chính phủ quy định về …`).
-const ISSUER_STOPS: &[&str] = &[
-    "về", "quy", "hướng", "ban", "phê", "thực", "triển", "sửa", "bổ", "với", "đã", "đến", "trong",
-    "tại", "nhằm", "để", "theo", "cho", "khi", "là", "được", "như", "trên", "gắn", "và", "thì",
-    "nay", "đối", "ngày", "số", "năm", "giai", "tổng", "có", "gửi", "đề", "kết", "một", "phối",
-    "chỉ", "tiếp", "tăng", "đẩy", "nâng", "tổ", "xây",
-    // Capitalized, these start a quoted title or a description, not a body's name.
-    "Quy", "Về", "Hướng",
-];
 const ISSUER_MAX_WORDS: usize = 12;
 
 pub(crate) struct LegalExtractor {
     symbol: Regex,
     type_before: Regex,
+    /// `Luật Giá số`, `Bộ luật Lao động số`: an act's name between type word and number.
+    law_before: Regex,
+    /// A unit or time word after a number: `hướng dẫn 25 xã`, `Báo cáo 6 tháng`.
+    unit_after: Regex,
+    issuer_stops: Vec<String>,
     so_before: Regex,
     tail_date: Regex,
     tail_of: Regex,
@@ -68,7 +64,8 @@ impl LegalExtractor {
     pub(crate) fn new(p: &Patterns) -> Result<Self, PatternError> {
         // Spaces may surround a separator, and a line may break right after
         // one (`NĐ-\nCP`), but never before one: `NĐ-CP\n- UBND` is a list.
-        let dash = r"[ \t]*-[ \t]*(?:\n[ \t]*)?";
+        // Word turns ` - ` into an en dash; a non-breaking hyphen is a hyphen too.
+        let dash = r"[ \t]*[-–‑][ \t]*(?:\n[ \t]*)?";
         let slash = r"[ \t]*/[ \t]*(?:\n[ \t]*)?";
         let code = format!(r"{SEG}(?:{dash}{SEG})*(?:{BRACKET})?");
         let state = format!(
@@ -78,8 +75,10 @@ impl LegalExtractor {
             r"(?P<n2>\d{{1,5}}){dash}(?:(?P<y2>{YEAR}){slash}(?P<c2>{code})|(?P<c3>{SEG}{slash}{code}))"
         );
         let num_year = format!(r"(?P<n3>\d{{1,5}})/(?P<y3>{YEAR})");
-        let symbol =
-            format!(r"(?:^|[^\p{{L}}\p{{N}}/.,])(?P<sym>{state}|{party}|{num_year}){WORD_END}");
+        // `số06/2013/NĐ-CP`: a glued `số` is the only letter allowed before the number.
+        let symbol = format!(
+            r"(?:^|[^\p{{L}}\p{{N}}/.,]|[Ss]ố)(?P<sym>{state}|{party}|{num_year}){WORD_END}"
+        );
 
         let types = alternation(p.doc_types.iter().map(|t| t.name.as_str()));
         let type_before =
@@ -87,7 +86,7 @@ impl LegalExtractor {
         let short = format!(
             r"(?i)(?:^|[^\p{{L}}])(?P<type>{types})[ \t]+(?:số[ \t]*:?[ \t]*)?(?P<num>\d{{1,4}}){WORD_END}"
         );
-        let date = r"ngày\s+(?:(?P<d1>\d{1,2})\s*[/.-]\s*(?P<m1>\d{1,2})\s*[/.-]\s*(?P<y1>\d{4})|(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>\d{4}))\b";
+        let date = r"ngày\s+(?:(?P<d1>\d{1,2})\s*[/.-]\s*(?P<m1>\d{1,2})\s*[/.-]\s*(?P<y1>\d{4}|\d{2})|(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>\d{4}))\b";
 
         let mut issuer_phrases: Vec<&str> = Vec::new();
         let mut issuer_names = HashMap::new();
@@ -104,6 +103,18 @@ impl LegalExtractor {
         Ok(LegalExtractor {
             symbol: compile("legal symbol", &symbol)?,
             type_before: compile("doc_types.tsv", &type_before)?,
+            law_before: compile(
+                "legal law name",
+                r"(?:^|[^\p{L}])(?P<type>Bộ luật|Luật|Pháp lệnh)[ \t]+[^\n;:.()“”\x22\d/]{1,80}?[ \t]+số[\s:]*$",
+            )?,
+            unit_after: compile(
+                "units.tsv",
+                &format!(
+                    r"(?i)^[ \t]*(?:{}){WORD_END}",
+                    alternation(p.units.iter().map(String::as_str))
+                ),
+            )?,
+            issuer_stops: p.issuer_stops.clone(),
             so_before: compile("legal list item", r"(?i)(?:^|[^\p{L}])(?P<so>số)[\s:]*$")?,
             tail_date: compile(
                 "legal date",
@@ -136,12 +147,16 @@ impl LegalExtractor {
         out: &mut Entities,
     ) {
         let mut found: Vec<Found> = Vec::new();
+        let mut last_end = 0;
         for caps in captures_resuming(&self.symbol, text, "sym") {
             let Some(sym) = caps.name("sym") else {
                 continue;
             };
-            let window = before(text, sym.start(), 96);
-            let typed = self.type_before.captures(window);
+            let window = before(text, sym.start(), 160);
+            let typed = self
+                .type_before
+                .captures(window)
+                .or_else(|| self.law_before.captures(window));
             let number_year_only = caps.name("n3").is_some();
             if number_year_only && typed.is_none() {
                 continue; // `4/2016` without a type word is a month, not a citation
@@ -174,6 +189,10 @@ impl LegalExtractor {
                     None => (sym.start(), None),
                 },
             };
+            // A type word is never shared with the previous citation
+            // (`Bộ luật … số 45/2019/QH14 và Luật … số 83/2015/QH13`).
+            let start = start.max(last_end);
+            last_end = sym.end();
             let id = canonical_id(sym.as_str());
             let (date, issuer, tail_end) = self.tail(text, sym.end());
             found.push(Found {
@@ -239,11 +258,13 @@ impl LegalExtractor {
 
     /// The issuing body named at the start of `s`, and the bytes it spans.
     fn issuer(&self, s: &str) -> Option<(String, usize)> {
+        // A known name (`Ủy ban nhân dân`, `Bộ Kế hoạch và Đầu tư`) is taken
+        // whole; the words after it (`huyện Gia Lâm`) run to the first stop
+        // word or punctuation.
         let known = self.issuer_name.find(s).map(|m| m.end()).unwrap_or(0);
-        // Words up to the first stop word or punctuation.
-        let mut end = 0;
-        let mut at = 0;
-        let pieces = s.split_inclusive(char::is_whitespace);
+        let mut end = known;
+        let mut at = known;
+        let pieces = s[known..].split_inclusive(char::is_whitespace);
         for piece in pieces
             .filter(|p| !p.trim().is_empty())
             .take(ISSUER_MAX_WORDS)
@@ -253,7 +274,7 @@ impl LegalExtractor {
             let word = piece.trim_end();
             let core = word.trim_end_matches([',', ';', '.', ':', ')', '”', '"']);
             if core.is_empty()
-                || ISSUER_STOPS.contains(&core)
+                || self.issuer_stops.iter().any(|w| w == core)
                 || core.starts_with(['(', '“', '"', '-', '–'])
             {
                 break;
@@ -263,7 +284,6 @@ impl LegalExtractor {
                 break; // punctuation or a line break ends the name
             }
         }
-        let end = end.max(known);
         if end == 0 {
             return None;
         }
@@ -309,8 +329,14 @@ impl LegalExtractor {
             if claims.overlaps(&range) {
                 continue;
             }
-            let rest = after(text, num.end(), 24);
-            if is_not_short_reference(num.as_str(), rest) {
+            let rest = after(text, num.end(), 48);
+            // Capitalized: `đã hướng dẫn 25 xã` is a verb and a count, while
+            // `Hướng dẫn 25` cites a document.
+            let capitalized = ty.as_str().starts_with(char::is_uppercase);
+            if !capitalized
+                || self.unit_after.is_match(rest)
+                || is_not_short_reference(num.as_str(), rest)
+            {
                 continue;
             }
             let (date, issuer, tail_end) = self.tail(text, num.end());
@@ -385,18 +411,14 @@ impl LegalExtractor {
     }
 }
 
-/// `Báo cáo 6 tháng` is a duration, `Luật 2013` a year, `Thông tư 23/…` a symbol.
+/// `Luật 2013` is a year and `Thông tư 23/…` part of a symbol. (A unit
+/// after the number, `Báo cáo 6 tháng`, is checked against `units.tsv`; `ngày`
+/// is deliberately not a unit there: `Thông tư 23 ngày 27/4/2012` is dated.)
 fn is_not_short_reference(num: &str, rest: &str) -> bool {
-    let rest_trim = rest.trim_start();
-    // Not `ngày`: `Thông tư 23 ngày 27/4/2012` is a dated short citation and
-    // `Thông tư 23 ngày càng…` a short citation too.
-    let duration = ["tháng", "năm", "quý", "tuần", "giờ", "Tháng", "Năm"]
-        .iter()
-        .any(|w| rest_trim.starts_with(w));
     let year = num.len() == 4 && (num.starts_with("19") || num.starts_with("20"));
     let continues = rest.starts_with(['/', '-', '.', ',', '%'])
         && rest[1..].starts_with(|c: char| c.is_ascii_digit() || c.is_uppercase());
-    duration || year || continues
+    year || continues
 }
 
 /// The canonical id: whitespace removed, leading number padded to two digits.
@@ -418,7 +440,8 @@ fn pad_number(n: &str) -> String {
     }
 }
 
-fn number_key(n: &str) -> &str {
+/// A document number without leading zeros, for comparing `07` with `7`.
+pub fn number_key(n: &str) -> &str {
     let t = n.trim_start_matches('0');
     if t.is_empty() {
         "0"
@@ -427,8 +450,13 @@ fn number_key(n: &str) -> &str {
     }
 }
 
+/// Whitespace removed; en dashes and non-breaking hyphens become `-`, so the
+/// same symbol typed in Word and in a plain editor gets the same id.
 fn strip_ws(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| if matches!(c, '–' | '‑') { '-' } else { c })
+        .collect()
 }
 
 #[cfg(test)]
@@ -607,6 +635,103 @@ mod tests {
         assert_eq!(
             ids("Thông tư số 46/2014/TT-BCA;\n- UBND"),
             [Some("46/2014/TT-BCA".into())]
+        );
+    }
+
+    #[test]
+    fn lowercase_verbs_with_a_count_are_not_short_references() {
+        for text in [
+            "đã hướng dẫn 25 xã triển khai",
+            "đã báo cáo 12 vụ việc",
+            "theo quy định 3 bước",
+            "ký hợp đồng 25 lao động",
+        ] {
+            let e = extract(text);
+            assert!(
+                e.legal_references.is_empty(),
+                "{text}: {:?}",
+                e.legal_references
+            );
+            assert_eq!(e.numbers.len(), 1, "{text}: the count is a number");
+        }
+    }
+
+    #[test]
+    fn a_law_cited_with_its_name_and_number_is_typed_from_the_name() {
+        let r = one("Căn cứ Luật Giá số 11/2012/QH13 ngày 20/6/2012");
+        assert_eq!(
+            (r.text.as_str(), r.doc_type.as_deref()),
+            ("Luật Giá số 11/2012/QH13", Some("Luật"))
+        );
+        let r = one("Bộ luật Lao động số 45/2019/QH14");
+        assert_eq!(r.doc_type.as_deref(), Some("Bộ luật"));
+        let r = one("Luật Phòng, chống ma túy số 73/2021/QH14");
+        assert_eq!(r.id.as_deref(), Some("73/2021/QH14"));
+        assert_eq!(r.doc_type.as_deref(), Some("Luật"));
+    }
+
+    #[test]
+    fn two_laws_in_one_sentence_are_two_references() {
+        let refs = extract(
+            "Căn cứ Bộ luật Lao động số 45/2019/QH14 và Luật Ngân sách nhà nước số 83/2015/QH13;",
+        )
+        .legal_references;
+        let got: Vec<_> = refs
+            .iter()
+            .map(|r| (r.text.as_str(), r.doc_type.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Bộ luật Lao động số 45/2019/QH14", Some("Bộ luật")),
+                ("Luật Ngân sách nhà nước số 83/2015/QH13", Some("Luật"))
+            ]
+        );
+    }
+
+    #[test]
+    fn en_dashes_in_symbols_give_the_hyphenated_id() {
+        assert_eq!(
+            ids("Chỉ thị số 46 – CT/TW ngày 22/6/2015"),
+            [Some("46-CT/TW".into())]
+        );
+        assert_eq!(
+            ids("Kế hoạch số 3858/KH – UBND"),
+            [Some("3858/KH-UBND".into())]
+        );
+    }
+
+    #[test]
+    fn so_glued_to_the_number_still_cites() {
+        assert_eq!(
+            ids("Nghị định số06/2013/NĐ-CP"),
+            [Some("06/2013/NĐ-CP".into())]
+        );
+    }
+
+    #[test]
+    fn eth_lookalike_in_the_symbol_is_read_as_d_with_stroke() {
+        assert_eq!(
+            ids("Nghị định số 06/2013/NÐ-CP"),
+            [Some("06/2013/NĐ-CP".into())]
+        );
+    }
+
+    #[test]
+    fn issuer_keeps_the_place_after_a_known_body() {
+        let r = one("Quyết định số 12/QĐ-UBND của Ủy ban nhân dân huyện Gia Lâm về việc");
+        assert_eq!(r.issuer.as_deref(), Some("Ủy ban nhân dân huyện Gia Lâm"));
+        let r = one("Thông tư số 05/2020/TT-BKHĐT của Bộ Kế hoạch và Đầu tư hướng dẫn");
+        assert_eq!(r.issuer.as_deref(), Some("Bộ Kế hoạch và Đầu tư"));
+        let r = one("Nghị quyết số 12/2017/NQ-HĐND của Hội đồng nhân dân tỉnh khóa XVII");
+        assert_eq!(r.issuer.as_deref(), Some("Hội đồng nhân dân tỉnh"));
+    }
+
+    #[test]
+    fn citation_date_with_a_two_digit_year() {
+        assert_eq!(
+            one("Quyết định số 123/QĐ-UBND ngày 5/3/19").date.as_deref(),
+            Some("2019-03-05")
         );
     }
 

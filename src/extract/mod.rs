@@ -21,6 +21,7 @@ use crate::normalize::{Normalized, OffsetMap};
 use crate::patterns::Patterns;
 use crate::record::{DateValue, LegalRef, NumberValue, Percentage, Warning};
 
+pub use legal::number_key;
 pub use num::{parse as parse_number, Decimal, PointDecimal};
 
 /// Everything found in one document, offsets in characters.
@@ -45,7 +46,7 @@ impl Extractor {
     pub fn new(patterns: &Patterns) -> Result<Extractor, PatternError> {
         Ok(Extractor {
             legal: legal::LegalExtractor::new(patterns)?,
-            dates: dates::DateExtractor::new()?,
+            dates: dates::DateExtractor::new(patterns)?,
             percentages: percentages::PercentExtractor::new()?,
             numbers: numbers::NumberExtractor::new(patterns)?,
         })
@@ -174,6 +175,14 @@ pub(crate) mod tests {
         "QL",
         "Covid-",
         "phần trăm",
+        "Luật ",
+        "Bộ luật ",
+        " và ",
+        "–",
+        "tháng 10-",
+        "Quốc tế Lao động ",
+        "tỷ lệ ",
+        "nghìn",
     ];
 
     #[test]

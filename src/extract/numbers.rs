@@ -24,6 +24,10 @@ pub(crate) struct NumberExtractor {
     context: Regex,
     /// A quantity word right after the number (`1975 người` is not a year).
     unit_after: Regex,
+    /// A scale word right after the number (`2000 triệu` is not a year).
+    scale_after: Regex,
+    /// `tháng` or `ngày` right before the number.
+    month_day_before: Regex,
     /// A list or section marker at the start of a line: `1.`, `2.1.`, `(3)`, `- 4)`.
     marker_before: Regex,
     /// `Số:.....` before an arrival number or a document number.
@@ -38,13 +42,10 @@ impl NumberExtractor {
     pub(crate) fn new(p: &Patterns) -> Result<Self, PatternError> {
         let scales: HashMap<String, u64> = p.scales.iter().map(|(w, m)| (key(w), *m)).collect();
         let scale_words = alternation(p.scales.iter().map(|(w, _)| w.as_str()));
-        let token = if scale_words.is_empty() {
-            r"(?P<num>\d+(?:[.,]\d+)*)".to_string()
-        } else {
-            format!(r"(?P<num>\d+(?:[.,]\d+)*)(?:[ \t]+(?P<scale>{scale_words}))?")
-        };
+        // Scale words may chain: `1,2 nghìn tỷ` is 1.2 × 10^12.
+        let token = format!(r"(?P<num>\d+(?:[.,]\d+)*)(?P<scales>(?:[ \t]+(?:{scale_words}))*)");
         let context = format!(
-            r"(?:^|[^\p{{L}}])(?:{})[ \t]*(?:số[ \t]*)?$",
+            r"(?i)(?:^|[^\p{{L}}])(?:{})[ \t]*(?:số[ \t]*)?$",
             alternation(p.number_context.iter().map(String::as_str))
         );
         let unit_after = format!(
@@ -56,6 +57,8 @@ impl NumberExtractor {
             token: c("numbers", &token)?,
             context: c("number_context.tsv", &context)?,
             unit_after: c("units.tsv", &unit_after)?,
+            scale_after: c("scales.tsv", &format!(r"(?i)^[ \t]+(?:{scale_words})"))?,
+            month_day_before: c("numbers", r"(?i)(?:(?P<month>tháng)|ngày)[ \t]*$")?,
             marker_before: c("numbers", r"(?:^|\n)[ \t]*[-+*•]*[ \t]*\**[ \t]*\(?$")?,
             doc_number_before: c("numbers", r"(?i)\bsố[ \t]*:[ \t.…]*$")?,
             // `Tổng số 30`, `Trong số 30` begin a count, so they are not names.
@@ -75,28 +78,44 @@ impl NumberExtractor {
         out: &mut Entities,
     ) {
         for c in self.token.captures_iter(text) {
-            let (Some(whole), Some(num)) = (c.get(0), c.name("num")) else {
-                continue;
-            };
+            let Some(num) = c.name("num") else { continue };
             if claims.overlaps(&num.range()) || self.is_not_quantity(text, num.start(), num.end()) {
                 continue;
             }
             let Some(dec) = parse(num.as_str(), PointDecimal::Reject) else {
                 continue;
             };
-            let mult = c
-                .name("scale")
-                .filter(|s| is_scale_word(text, s.end()))
-                .and_then(|s| self.scales.get(&key(s.as_str())))
-                .copied()
-                .unwrap_or(1);
-            let end = if mult == 1 { num.end() } else { whole.end() };
+            let (mult, end) = match c.name("scales") {
+                Some(s) => self.scale(text, s.start(), s.end()),
+                None => (1, num.end()),
+            };
+            let end = end.max(num.end());
             out.numbers.push(NumberValue {
                 text: text[num.start()..end].to_string(),
                 span: map.span(num.start(), end),
                 value: dec.times(mult),
             });
         }
+    }
+
+    /// The product of the scale words in `start..end` and where they end; a
+    /// word that turns out not to be a scale (`tỷ lệ`) ends the chain.
+    fn scale(&self, text: &str, start: usize, end: usize) -> (u64, usize) {
+        let (mut mult, mut upto) = (1u64, start);
+        let mut at = start;
+        for word in text[start..end].split_whitespace() {
+            let word_end = at + text[at..end].find(word).map_or(0, |i| i + word.len());
+            at = word_end;
+            let Some(m) = self.scales.get(&key(word)) else {
+                break;
+            };
+            if !is_scale_word(text, word_end) {
+                break;
+            }
+            mult = mult.saturating_mul(*m);
+            upto = word_end;
+        }
+        (mult, upto)
     }
 
     /// `Trường THPT Hiệp Hòa số 1`: a proper name before `số` makes the
@@ -140,16 +159,16 @@ impl NumberExtractor {
         // A year standing as a year: `năm 2017`, `2013 - 2023`, `nhiệm kỳ 2015-2020`.
         let is_year_like = digits.len() == 4
             && (digits.starts_with("19") || digits.starts_with("20"))
-            && !self.unit_after.is_match(rest);
+            && !self.unit_after.is_match(rest)
+            && !self.scale_after.is_match(rest);
         if is_year_like {
             return true;
         }
         // Month or day names: `tháng 6` is June, `ngày 15` the fifteenth.
-        let lower = head.trim_end().to_lowercase();
-        if let Ok(v) = digits.parse::<u32>() {
-            if (lower.ends_with("tháng") && (1..=12).contains(&v))
-                || (lower.ends_with("ngày") && (1..=31).contains(&v))
-            {
+        if let Some(c) = self.month_day_before.captures(head) {
+            let v: u32 = digits.parse().unwrap_or(0);
+            let is_month = c.name("month").is_some();
+            if (is_month && (1..=12).contains(&v)) || (!is_month && (1..=31).contains(&v)) {
                 return true;
             }
         }
@@ -212,6 +231,27 @@ mod tests {
             .map(|n| (n.text.as_str(), n.value))
             .collect();
         assert_eq!(got, [("3", 3.0)]);
+    }
+
+    #[test]
+    fn chained_scale_words_multiply_together() {
+        let e = extract("tổng vốn 1,2 nghìn tỷ đồng");
+        let got: Vec<_> = e
+            .numbers
+            .iter()
+            .map(|n| (n.text.as_str(), n.value))
+            .collect();
+        assert_eq!(got, [("1,2 nghìn tỷ", 1_200_000_000_000.0)]);
+    }
+
+    #[test]
+    fn a_year_like_amount_with_a_scale_word_is_an_amount() {
+        assert_eq!(values("kinh phí 2000 triệu đồng"), [2_000_000_000.0]);
+    }
+
+    #[test]
+    fn capitalized_labels_are_identifiers_too() {
+        assert!(values("theo Khoản 2 Điều 5, Mục 2, Phụ lục 02, Biểu số 2").is_empty());
     }
 
     #[test]

@@ -51,8 +51,17 @@ pub(crate) fn char_at(text: &str, pos: usize) -> Option<char> {
 /// Builds a regex alternation of phrases, longest first so that
 /// `Chương trình hành động` wins over `Chương trình`; spaces inside a phrase
 /// match any whitespace run (line breaks included).
+///
+/// No phrases gives a pattern that never matches: an emptied vocabulary file
+/// must switch its rule off, not make it match everywhere.
 pub(crate) fn alternation<'a>(phrases: impl IntoIterator<Item = &'a str>) -> String {
-    let mut v: Vec<&str> = phrases.into_iter().collect();
+    let mut v: Vec<&str> = phrases
+        .into_iter()
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    if v.is_empty() {
+        return r"[^\s\S]".to_string();
+    }
     v.sort_by_key(|p| std::cmp::Reverse(p.chars().count()));
     v.dedup();
     v.iter()

@@ -56,9 +56,7 @@ pub fn read(bytes: &[u8], format: Format) -> Result<Document, DocError> {
         Format::Txt => read_txt(bytes),
         Format::Pdf => Err(DocError::UnsupportedFormat { format: "PDF" }),
         Format::Docx => Err(DocError::UnsupportedFormat { format: "DOCX" }),
-        Format::Unknown => Err(DocError::UnsupportedFormat {
-            format: "this kind of",
-        }),
+        Format::Unknown => Err(DocError::NotADocument),
     }
 }
 

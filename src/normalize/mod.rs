@@ -5,7 +5,9 @@
 //!   exports are full of U+00A0 between `số` and the number);
 //! - zero-width characters, BOMs and soft hyphens are removed (they split
 //!   symbols invisibly: `NĐ-\u{AD}CP`);
-//! - CRLF and CR become LF.
+//! - CRLF and CR become LF;
+//! - `Ð`/`ð` (U+00D0/U+00F0, Icelandic eth, left by old converters and
+//!   fonts) become `Đ`/`đ`, so `NÐ-CP` is the same symbol as `NĐ-CP`.
 //!
 //! Blocks are joined with a blank line. Line breaks inside a paragraph are
 //! kept, so `vanban text` shows the document as written; the extractors treat
@@ -89,6 +91,8 @@ fn clean_into(s: &str, out: &mut String) {
             }
             // Zero-width space/joiners, word joiner, BOM, soft hyphen.
             '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => {}
+            'Ð' => out.push('Đ'),
+            'ð' => out.push('đ'),
             // No-break, en/em/thin/hair and other typographic spaces.
             '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => {
                 out.push(' ')
@@ -178,6 +182,14 @@ mod tests {
     fn odd_spaces_become_plain_spaces_and_invisible_marks_vanish() {
         let s = "Nghị\u{00A0}định số\u{202F}06/2013/NĐ-\u{00AD}CP\u{200B}";
         assert_eq!(normalize_str(s), "Nghị định số 06/2013/NĐ-CP");
+    }
+
+    #[test]
+    fn eth_lookalikes_become_vietnamese_d_with_stroke() {
+        assert_eq!(
+            normalize_str("Nghị định số 06/2013/NÐ-CP ðã"),
+            "Nghị định số 06/2013/NĐ-CP đã"
+        );
     }
 
     #[test]
