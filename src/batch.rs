@@ -41,23 +41,9 @@ impl Pipeline {
         })
     }
 
-    /// One file → one record. Never panics: a panic inside the document's
-    /// processing is caught and becomes an error record of kind `panic`.
+    /// One file → one record, failures included. Never panics: a panic
+    /// while reading or extracting is caught in [`Pipeline::process_bytes`].
     pub fn process_file(&self, path: &Path) -> Record {
-        let display = path.display().to_string();
-        guard_panics(
-            || self.process_file_inner(path),
-            |message| {
-                Record::failed(
-                    source(display.clone(), "", Format::Unknown, 0, None),
-                    "panic",
-                    DocError::Panic { message }.to_string(),
-                )
-            },
-        )
-    }
-
-    fn process_file_inner(&self, path: &Path) -> Record {
         let display = path.display().to_string();
         let io_failure = |e: io::Error| {
             let err = DocError::Io {
@@ -111,10 +97,31 @@ impl Pipeline {
         let sha = hex_sha256(bytes);
         let format = ingest::detect_format(bytes, ext);
         let size = bytes.len() as u64;
+        // Source facts are known before any parsing, so even a document that
+        // panics keeps its hash, format and size in its error record.
+        let on_panic = |message| {
+            let err = DocError::Panic { message };
+            let src = source(path.clone(), &sha, format, size, None);
+            (Record::failed(src, err.kind(), err.to_string()), None)
+        };
+        guard_panics(
+            || self.extract_bytes(path.clone(), &sha, bytes, format),
+            on_panic,
+        )
+    }
+
+    fn extract_bytes(
+        &self,
+        path: String,
+        sha: &str,
+        bytes: &[u8],
+        format: Format,
+    ) -> (Record, Option<Normalized>) {
+        let size = bytes.len() as u64;
         let doc = match ingest::read(bytes, format) {
             Ok(doc) => doc,
             Err(e) => {
-                let src = source(path, &sha, format, size, None);
+                let src = source(path, sha, format, size, None);
                 return (Record::failed(src, e.kind(), e.to_string()), None);
             }
         };
@@ -129,7 +136,7 @@ impl Pipeline {
         }
         let record = Record {
             schema_version: SCHEMA_VERSION,
-            source: source(path, &sha, format, size, doc.pages),
+            source: source(path, sha, format, size, doc.pages),
             status: Status::Ok,
             error: None,
             text: Some(TextInfo {
