@@ -147,6 +147,7 @@ impl Pipeline {
             dates: entities.dates,
             percentages: entities.percentages,
             numbers: entities.numbers,
+            metadata: entities.metadata,
             warnings: entities.warnings,
         };
         (record, Some(norm))

@@ -34,6 +34,9 @@ pub struct Record {
     pub percentages: Vec<Percentage>,
     /// Quantities written with digits in running text.
     pub numbers: Vec<NumberValue>,
+    /// What the document is: issuer, number, type, title, place, date, signer,
+    /// recipients, arrival stamp and outline. Parts the document lacks are null.
+    pub metadata: Metadata,
     /// Things a reader should know about this document (invalid dates, ambiguous citations...).
     pub warnings: Vec<Warning>,
 }
@@ -89,6 +92,10 @@ pub struct Span {
     /// 1-based page, for formats that have pages.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
+    /// Index into `metadata.outline` of the innermost heading the entity sits
+    /// under; absent before the first heading and on metadata fields.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section: Option<usize>,
 }
 
 /// A cited document.
@@ -175,6 +182,111 @@ pub struct Warning {
     pub span: Option<Span>,
 }
 
+/// The catalogue entry of a document, read from its header and footer
+/// (layout of Nghị định 30/2020/NĐ-CP, Phụ lục I). Nothing is guessed: a part
+/// the text does not show is null (or an empty list).
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+pub struct Metadata {
+    /// The issuing body from the top-left block (`ỦY BAN NHÂN DÂN HUYỆN VĨNH BẢO`).
+    pub issuer: Option<IssuerField>,
+    /// The document's own `Số:` line.
+    pub number: Option<DocNumber>,
+    /// The document type heading (`BÁO CÁO`, `CHỈ THỊ`…).
+    #[serde(rename = "type")]
+    pub doc_type: Option<DocTypeField>,
+    /// The summary line under the type (trích yếu), joined over its lines.
+    pub title: Option<TextField>,
+    /// The place before the date line (`Vĩnh Bảo`).
+    pub place: Option<TextField>,
+    /// The date line (`ngày   tháng 4 năm 2024` → `2024-04`, month precision).
+    pub date: Option<DateValue>,
+    pub signer: Option<Signer>,
+    /// The items under `Nơi nhận:`, without their dashes and final punctuation.
+    pub recipients: Vec<TextField>,
+    /// An incoming-document stamp (`CV ĐẾN Số: 2094 Ngày: 13/11/17`).
+    pub arrival: Option<Arrival>,
+    /// Headings in document order (`I.`, `1.`, `2.1.`, `Phần thứ nhất`, `Điều 1.`).
+    pub outline: Vec<Heading>,
+}
+
+/// A piece of text and where it sits.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct TextField {
+    pub text: String,
+    #[serde(flatten)]
+    pub span: Span,
+}
+
+/// The issuing body, and the body above it when the header gives two
+/// (`UBND TỈNH QUẢNG NGÃI` / `VĂN PHÒNG`).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct IssuerField {
+    pub text: String,
+    pub parent: Option<String>,
+    #[serde(flatten)]
+    pub span: Span,
+}
+
+/// The document's own number line.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct DocNumber {
+    /// As written after `Số:` (`12/2017/NQ-HĐND`, or `/BC-UBND` in a template).
+    pub text: String,
+    /// The number (`12`); null in a template whose number is left blank.
+    pub number: Option<String>,
+    /// The canonical id, as in `legal_references`; null when there is no number.
+    pub id: Option<String>,
+    #[serde(flatten)]
+    pub span: Span,
+}
+
+/// The type heading, as written and as its canonical name.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct DocTypeField {
+    pub text: String,
+    /// Canonical name from `patterns/doc_types.tsv` (`Báo cáo`).
+    pub value: String,
+    #[serde(flatten)]
+    pub span: Span,
+}
+
+/// The signature block.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Signer {
+    /// Lines signing on another's behalf, top to bottom (`TM. ỦY BAN NHÂN DÂN`, `KT. CHỦ TỊCH`).
+    pub authority: Vec<String>,
+    /// The signer's own title lines, joined with ` / ` (`PHÓ CHỦ TỊCH`).
+    pub title: Option<String>,
+    /// The signer's name; null on an unsigned template.
+    pub name: Option<String>,
+    #[serde(flatten)]
+    pub span: Span,
+}
+
+/// An incoming-document stamp.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Arrival {
+    /// The arrival number, digits only (`Số:.....2.094.....` → `2094`).
+    pub number: Option<String>,
+    /// The arrival date, ISO 8601.
+    pub date: Option<String>,
+    #[serde(flatten)]
+    pub span: Span,
+}
+
+/// A heading of the document's outline.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Heading {
+    /// The numbering as written (`II.`, `2.1.`, `Phần thứ nhất`, `Điều 1.`).
+    pub marker: String,
+    /// The heading's words after the marker.
+    pub text: String,
+    /// Depth: 1 part or chapter, 2 Roman numeral, 3 `Điều` or `1.`, 4 `1.1.`, and so on.
+    pub level: u8,
+    #[serde(flatten)]
+    pub span: Span,
+}
+
 /// Integral values are written as JSON integers (`18054`, not `18054.0`) so the
 /// database and people see what the document wrote.
 fn serialize_quantity<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
@@ -202,6 +314,7 @@ impl Record {
             dates: Vec::new(),
             percentages: Vec::new(),
             numbers: Vec::new(),
+            metadata: Metadata::default(),
             warnings: Vec::new(),
         }
     }

@@ -105,7 +105,7 @@ impl LegalExtractor {
             type_before: compile("doc_types.tsv", &type_before)?,
             law_before: compile(
                 "legal law name",
-                r"(?:^|[^\p{L}])(?P<type>Bộ luật|Luật|Pháp lệnh)[ \t]+[^\n;:.()“”\x22\d/]{1,80}?[ \t]+số[\s:]*$",
+                r"(?:^|[^\p{L}])(?P<type>Bộ luật|Luật|Pháp lệnh)[ \t]+[^\n;:.()“”\x22\d/]+?[ \t]+số[\s:]*$",
             )?,
             unit_after: compile(
                 "units.tsv",

@@ -9,6 +9,7 @@
 
 mod dates;
 mod legal;
+mod metadata;
 mod num;
 mod numbers;
 mod percentages;
@@ -19,7 +20,7 @@ use std::ops::Range;
 use crate::error::PatternError;
 use crate::normalize::{Normalized, OffsetMap};
 use crate::patterns::Patterns;
-use crate::record::{DateValue, LegalRef, NumberValue, Percentage, Warning};
+use crate::record::{DateValue, LegalRef, Metadata, NumberValue, Percentage, Warning};
 
 pub use legal::number_key;
 pub use num::{parse as parse_number, Decimal, PointDecimal};
@@ -31,6 +32,7 @@ pub struct Entities {
     pub dates: Vec<DateValue>,
     pub percentages: Vec<Percentage>,
     pub numbers: Vec<NumberValue>,
+    pub metadata: Metadata,
     pub warnings: Vec<Warning>,
 }
 
@@ -40,6 +42,7 @@ pub struct Extractor {
     dates: dates::DateExtractor,
     percentages: percentages::PercentExtractor,
     numbers: numbers::NumberExtractor,
+    metadata: metadata::MetadataExtractor,
 }
 
 impl Extractor {
@@ -49,6 +52,7 @@ impl Extractor {
             dates: dates::DateExtractor::new(patterns)?,
             percentages: percentages::PercentExtractor::new()?,
             numbers: numbers::NumberExtractor::new(patterns)?,
+            metadata: metadata::MetadataExtractor::new(patterns)?,
         })
     }
 
@@ -67,6 +71,9 @@ impl Extractor {
             .extract(text, &mut map, &mut claims, &mut out);
         claims.seal();
         self.numbers.extract(text, &mut map, &claims, &mut out);
+        // Last: metadata reuses the dates and references found above, and
+        // gives every entity its section.
+        out.metadata = self.metadata.extract(text, &mut map, &mut out);
         out
     }
 }
@@ -113,10 +120,13 @@ pub(crate) mod tests {
 
     /// Runs the whole extraction (built-in patterns) on one paragraph.
     pub(crate) fn extract(text: &str) -> Entities {
-        thread_local! {
-            static EXTRACTOR: Extractor =
-                Extractor::new(&Patterns::embedded().expect("built-in patterns parse")).expect("built-in patterns compile");
-        }
+        // One extractor for the whole test binary: the harness runs every
+        // test on a fresh thread, so a thread-local would recompile it per test.
+        static EXTRACTOR: std::sync::OnceLock<Extractor> = std::sync::OnceLock::new();
+        let extractor = EXTRACTOR.get_or_init(|| {
+            let patterns = Patterns::embedded().expect("built-in patterns parse");
+            Extractor::new(&patterns).expect("built-in patterns compile")
+        });
         let doc = Document {
             format: Format::Txt,
             encoding: "utf-8",
@@ -128,7 +138,7 @@ pub(crate) mod tests {
             }],
             pages: None,
         };
-        EXTRACTOR.with(|x| x.extract(&normalize(&doc)))
+        extractor.extract(&normalize(&doc))
     }
 
     /// Fragments that sit at the edges of every rule: separators, digits,

@@ -140,6 +140,7 @@ impl<'a> OffsetMap<'a> {
             start: self.char_index(start),
             end: self.char_index(end),
             page,
+            section: None,
         }
     }
 
