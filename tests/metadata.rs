@@ -362,3 +362,62 @@ fn every_metadata_offset_points_at_its_text_and_entities_know_their_section() {
         "first percentage sits under II.1: {heading}"
     );
 }
+
+/// Reports of the same layout that are not in the corpus, with expectations
+/// written by hand before the tool was run (tests/fixtures/metadata/README.md).
+#[test]
+fn reports_outside_the_corpus_match_their_hand_written_metadata() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/metadata");
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("txt") {
+            continue;
+        }
+        let want: Value = serde_json::from_str(
+            &std::fs::read_to_string(path.with_extension("expected.json")).unwrap(),
+        )
+        .unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_vanban"))
+            .args(["extract", "-q"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let rec: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let got = without_offsets(&rec["metadata"]);
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        for (field, expected) in want.as_object().unwrap() {
+            // Compare what the expectation states: dates by value, lists by text or marker.
+            let actual = match field.as_str() {
+                "date" => got["date"]
+                    .get("value")
+                    .map_or(Value::Null, |v| json!({"value": v})),
+                "title" => got["title"]
+                    .get("text")
+                    .map_or(Value::Null, |v| json!({"text": v})),
+                "recipients" => json!(got["recipients"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| &r["text"])
+                    .collect::<Vec<_>>()),
+                "outline" => json!(got["outline"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|h| &h["marker"])
+                    .collect::<Vec<_>>()),
+                _ => got[field].clone(),
+            };
+            if &actual != expected {
+                failures.push(format!(
+                    "{name}: {field}\n  expected {expected}\n  got      {actual}"
+                ));
+            }
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 6, "all six fixtures are read");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

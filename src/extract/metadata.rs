@@ -28,6 +28,8 @@ use crate::record::{
 const HEADER_LINES: usize = 40;
 /// How far from the end the signature block and `Nơi nhận` may start, in lines.
 const FOOTER_LINES: usize = 80;
+/// Blank lines a signature block may leave between title and name.
+const SIGNATURE_GAP_LINES: usize = 6;
 /// A numbered line longer than this is a list item, not a heading.
 const HEADING_MAX_CHARS: usize = 160;
 
@@ -39,6 +41,8 @@ struct Cell<'a> {
     end: usize,
     /// Index of the source line.
     line: usize,
+    /// Whitespace before the cell on its line, in bytes.
+    indent: usize,
 }
 
 pub(crate) struct MetadataExtractor {
@@ -133,11 +137,12 @@ impl MetadataExtractor {
                     .filter(|p| p.as_str().chars().count() <= 40)
                 {
                     let span = map.span(c.start + p.start(), c.start + p.end());
-                    let line = map.span(c.start, c.end);
+                    // The date may run past this cell (`ngày      tháng 6 năm 2023`).
+                    let rest = map.span(c.start, lines[c.line].end.max(c.end));
                     date = out
                         .dates
                         .iter()
-                        .find(|d| d.span.start >= line.start && d.span.end <= line.end)
+                        .find(|d| d.span.start >= rest.start && d.span.start < rest.end)
                         .cloned();
                     place = Some(TextField {
                         text: p.as_str().trim().to_string(),
@@ -149,15 +154,42 @@ impl MetadataExtractor {
             // The issuer sits above the type heading, in capitals, and is not
             // the national motto.
             let before_type = type_cell.is_none_or(|t| i < t);
-            if before_type && number.is_none() && is_issuer_line(c.text) {
+            if before_type
+                && number.is_none()
+                && is_issuer_line(c.text)
+                && self.heading(c.text).is_none()
+            {
                 issuer_cells.push(*c);
             }
         }
+        // Capitals at the top are an issuer only above a `Số:` line or a type
+        // heading; a body-only text starts with capitalized headings instead.
+        if type_cell.is_none() && number.is_none() {
+            issuer_cells.clear();
+        }
         let issuer = self.issuer(&issuer_cells, map);
 
+        // The footer's two columns start at `Nơi nhận:`; without it there is
+        // no left column and the signature block is read from the plain lines.
         let footer_start = lines.len().saturating_sub(FOOTER_LINES);
-        let (recipients, recipients_line) = self.recipients(&lines, footer_start, map);
-        let signer = self.signer(&lines, map);
+        let head = (footer_start..lines.len()).rev().find(|&i| {
+            self.cells(text, lines[i])
+                .first()
+                .is_some_and(|c| self.recipients_head.is_match(c.text))
+        });
+        let (recipients, recipients_line, signer) = match head {
+            Some(h) => {
+                let (left, right) = self.footer_columns(text, &lines[h..]);
+                let (recipients, line) = self.recipients(&left, map);
+                let signer = if right.iter().any(|c| !c.text.is_empty()) {
+                    self.signer(&right, map)
+                } else {
+                    self.signer(&lines, map)
+                };
+                (recipients, line, signer)
+            }
+            None => (Vec::new(), None, self.signer(&lines, map)),
+        };
         let body_start = title
             .as_ref()
             .map(|t| t.span.end)
@@ -195,7 +227,59 @@ impl MetadataExtractor {
             at = line.start + m.end();
         }
         push(at, line.end);
-        out
+        // A label waiting for its value is not a column boundary: the blanks
+        // of `Số:       /KH-SGDĐT` and `ngày      tháng 6` are left to fill in.
+        let mut merged: Vec<Cell<'a>> = Vec::with_capacity(out.len());
+        for c in out {
+            match merged.last_mut() {
+                Some(prev) if awaits_value(prev.text) => {
+                    prev.end = c.end;
+                    prev.text = &text[prev.start..c.end];
+                }
+                _ => merged.push(c),
+            }
+        }
+        merged
+    }
+
+    /// Splits the footer into its two columns: `Nơi nhận` on the left, the
+    /// signature block on the right, whether side by side on the same lines
+    /// or indented on lines of their own.
+    fn footer_columns<'a>(
+        &self,
+        text: &'a str,
+        lines: &[Cell<'a>],
+    ) -> (Vec<Cell<'a>>, Vec<Cell<'a>>) {
+        let (mut left, mut right) = (Vec::new(), Vec::new());
+        for l in lines {
+            let blank = Cell {
+                text: "",
+                start: l.start,
+                end: l.start,
+                line: l.line,
+                indent: 0,
+            };
+            if l.text.is_empty() {
+                left.push(blank);
+                right.push(blank);
+                continue;
+            }
+            let cells = self.cells(text, *l);
+            let leading = &text[l.start - l.indent..l.start];
+            match cells.as_slice() {
+                [first, .., last] => {
+                    left.push(*first);
+                    right.push(*last);
+                }
+                [only] if self.cell_split.is_match(leading) => {
+                    left.push(blank);
+                    right.push(*only);
+                }
+                // Left-column content only: the right column has no line here.
+                _ => left.push(*l),
+            }
+        }
+        (left, right)
     }
 
     /// The canonical type name when the cell is a type heading in capitals.
@@ -338,16 +422,12 @@ impl MetadataExtractor {
         Some((arrival, office.min(whole.start())..whole.end()))
     }
 
-    /// The items under `Nơi nhận:`, and the line where that list starts.
-    fn recipients(
-        &self,
-        lines: &[Cell],
-        from: usize,
-        map: &mut OffsetMap,
-    ) -> (Vec<TextField>, Option<usize>) {
-        let Some(head) = (from..lines.len())
-            .rev()
-            .find(|&i| self.recipients_head.is_match(lines[i].text))
+    /// The items under `Nơi nhận:` in the footer's left column, and the
+    /// line where that list starts.
+    fn recipients(&self, lines: &[Cell], map: &mut OffsetMap) -> (Vec<TextField>, Option<usize>) {
+        let Some(head) = lines
+            .iter()
+            .rposition(|l| self.recipients_head.is_match(l.text))
         else {
             return (Vec::new(), None);
         };
@@ -370,7 +450,7 @@ impl MetadataExtractor {
                 span: map.span(start, start + cleaned.len()),
             });
         }
-        (items, Some(head))
+        (items, Some(lines[head].line))
     }
 
     /// The signature block at the very end: a person's name under capitalized
@@ -388,7 +468,8 @@ impl MetadataExtractor {
             let l = lines[i];
             if l.text.is_empty() {
                 blanks += 1;
-                if blanks > 2 {
+                // Room left for the signature and the seal.
+                if blanks > SIGNATURE_GAP_LINES {
                     break;
                 }
             } else if is_title_line(l.text) {
@@ -422,9 +503,12 @@ impl MetadataExtractor {
         })
     }
 
-    /// Headings of the body: numbered lines that read as headings.
+    /// Headings of the body. Numbered lines (`1.`, `2.1.`) are headings
+    /// unless they are numbered paragraphs: a run of siblings under the same
+    /// heading where any one is a long sentence (a directive's `1. … 7.`) is
+    /// all paragraphs, even its one short item.
     fn outline(&self, lines: &[Cell], body_start_char: usize, map: &mut OffsetMap) -> Vec<Heading> {
-        let mut out = Vec::new();
+        let mut found: Vec<(Heading, bool)> = Vec::new(); // (heading, long numbered item)
         for l in lines {
             let Some((marker, rest, level)) = self.heading(l.text) else {
                 continue;
@@ -433,14 +517,42 @@ impl MetadataExtractor {
             if span.start < body_start_char {
                 continue;
             }
-            out.push(Heading {
+            let numbered = marker.starts_with(|c: char| c.is_ascii_digit());
+            // A numbered paragraph is a long sentence; a long heading (`2.5.
+            // Công tác xây dựng, củng cố, … đoàn thể và …`) has no full stop.
+            let long = numbered && rest.ends_with('.') && rest.chars().count() > HEADING_MAX_CHARS;
+            let heading = Heading {
                 marker: marker.to_string(),
                 text: rest.to_string(),
                 level,
                 span,
-            });
+            };
+            found.push((heading, long));
         }
-        out
+        // Siblings share a level and the nearest shallower heading before them.
+        let parent_of = |i: usize| {
+            found[..i]
+                .iter()
+                .rposition(|(h, _)| h.level < found[i].0.level)
+        };
+        let mut paragraph_runs = Vec::new();
+        for i in 0..found.len() {
+            if found[i].1 {
+                paragraph_runs.push((parent_of(i), found[i].0.level));
+            }
+        }
+        let keep: Vec<bool> = (0..found.len())
+            .map(|i| {
+                let numbered = found[i].0.marker.starts_with(|c: char| c.is_ascii_digit());
+                !numbered || !paragraph_runs.contains(&(parent_of(i), found[i].0.level))
+            })
+            .collect();
+        found
+            .into_iter()
+            .zip(keep)
+            .filter(|(_, k)| *k)
+            .map(|((h, _), _)| h)
+            .collect()
     }
 
     /// (marker, words, level) when a line is a heading.
@@ -466,10 +578,11 @@ impl MetadataExtractor {
         }
         let c = self.arabic.captures(line)?;
         let (m, t) = (c.name("m")?.as_str(), c.name("t")?.as_str().trim());
-        let reads_as_heading =
-            t.chars().count() <= HEADING_MAX_CHARS && !t.ends_with(['.', ';', ',']);
+        // Even a full sentence may head a section (`1. Tăng cường công tác quản
+        // lý thu.`); a line ending like a list clause does not. Long numbered
+        // paragraphs are sorted out in `outline`, among their siblings.
         let depth = m.trim_end_matches('.').split('.').count();
-        reads_as_heading.then_some((m, t, u8::try_from(2 + depth).unwrap_or(u8::MAX)))
+        (!t.ends_with([';', ','])).then_some((m, t, u8::try_from(2 + depth).unwrap_or(u8::MAX)))
     }
 }
 
@@ -484,6 +597,7 @@ fn lines(text: &str) -> Vec<Cell<'_>> {
             start: at,
             end: at,
             line: n,
+            indent: 0,
         }));
         at = end + 1;
     }
@@ -497,12 +611,14 @@ fn trimmed(text: &str, from: usize, to: usize, line: usize) -> Option<Cell<'_>> 
     if t.is_empty() {
         return None;
     }
-    let start = from + (t.as_ptr() as usize - raw.as_ptr() as usize);
+    let indent = t.as_ptr() as usize - raw.as_ptr() as usize;
+    let start = from + indent;
     Some(Cell {
         text: t,
         start,
         end: start + t.len(),
         line,
+        indent,
     })
 }
 
@@ -510,8 +626,17 @@ fn strip_emphasis(s: &str) -> &str {
     s.trim().trim_matches(['*', '_']).trim()
 }
 
-/// Capitals only, not the national motto or a separator line.
+/// `Số:`, `ngày`, `tháng`: a label whose value follows after a blank.
+fn awaits_value(cell: &str) -> bool {
+    let lower = cell.to_lowercase();
+    lower.ends_with("số:") || lower.ends_with("ngày") || lower.ends_with("tháng")
+}
+
+/// Capitals only, not the national motto, a symbol or a separator line.
 fn is_issuer_line(s: &str) -> bool {
+    if !s.starts_with(char::is_alphabetic) {
+        return false;
+    }
     let letters = s.chars().filter(|c| c.is_alphabetic()).count();
     letters >= 2
         && !s.chars().any(char::is_lowercase)
@@ -680,9 +805,15 @@ TM. HỘI ĐỒNG NHÂN DÂN\nCHỦ TỊCH\n\nNguyễn Văn An\n";
     }
 
     #[test]
-    fn a_long_numbered_sentence_is_a_list_item_not_a_heading() {
-        let m = meta("BÁO CÁO\n\nTiêu đề\n\n1. Công tác tham mưu\n\n2. Đề nghị bổ sung quy định về việc cấp giấy chứng nhận cho các cơ quan, đơn vị đạt tiêu chuẩn.");
-        let markers: Vec<_> = m.outline.iter().map(|h| h.marker.as_str()).collect();
-        assert_eq!(markers, ["1."]);
+    fn numbered_paragraphs_are_not_headings_even_their_short_sibling() {
+        let long = "Yêu cầu thủ trưởng các sở, ban, ngành, đoàn thể tỉnh; Chủ tịch Ủy ban nhân dân các huyện, thành phố, thị xã có kế hoạch chỉ đạo thực hiện nghiêm túc Chỉ thị này.";
+        let text = format!("CHỈ THỊ\n\nVề công tác\n\nI. NHIỆM VỤ\n\n1. {long}\n\n2. Báo Lào Cai đưa tin về kết quả.\n\nII. TỔ CHỨC\n\n1. Công tác tham mưu\n\n2. Tăng cường quản lý thu.");
+        let m = meta(&text);
+        let outline: Vec<_> = m.outline.iter().map(|h| h.marker.as_str()).collect();
+        assert_eq!(
+            outline,
+            ["I.", "II.", "1.", "2."],
+            "I.'s items are paragraphs, II.'s are headings"
+        );
     }
 }
