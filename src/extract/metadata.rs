@@ -530,27 +530,24 @@ impl MetadataExtractor {
             found.push((heading, long));
         }
         // Siblings share a level and the nearest shallower heading before them.
-        let parent_of = |i: usize| {
-            found[..i]
-                .iter()
-                .rposition(|(h, _)| h.level < found[i].0.level)
-        };
-        let mut paragraph_runs = Vec::new();
-        for i in 0..found.len() {
-            if found[i].1 {
-                paragraph_runs.push((parent_of(i), found[i].0.level));
-            }
-        }
-        let keep: Vec<bool> = (0..found.len())
+        let runs: Vec<(Option<usize>, u8)> = (0..found.len())
             .map(|i| {
-                let numbered = found[i].0.marker.starts_with(|c: char| c.is_ascii_digit());
-                !numbered || !paragraph_runs.contains(&(parent_of(i), found[i].0.level))
+                let level = found[i].0.level;
+                (found[..i].iter().rposition(|(h, _)| h.level < level), level)
             })
+            .collect();
+        let paragraph_runs: Vec<(Option<usize>, u8)> = runs
+            .iter()
+            .zip(&found)
+            .filter(|(_, (_, long))| *long)
+            .map(|(run, _)| *run)
             .collect();
         found
             .into_iter()
-            .zip(keep)
-            .filter(|(_, k)| *k)
+            .zip(runs)
+            .filter(|((h, _), run)| {
+                !h.marker.starts_with(|c: char| c.is_ascii_digit()) || !paragraph_runs.contains(run)
+            })
             .map(|((h, _), _)| h)
             .collect()
     }
