@@ -193,6 +193,21 @@ pub(crate) mod tests {
         "Quốc tế Lao động ",
         "tỷ lệ ",
         "nghìn",
+        "\t",
+        "    ",
+        "Nơi nhận:",
+        "- ",
+        "KT. CHỦ TỊCH",
+        "BÁO CÁO",
+        "I. ",
+        "1. ",
+        "2.1. ",
+        "CV ĐẾN Số:",
+        "Ngày: ",
+        "Nguyễn Văn An",
+        "Điều 1. ",
+        "Phần thứ nhất",
+        "**",
     ];
 
     #[test]
