@@ -172,11 +172,11 @@ impl MetadataExtractor {
         // The footer's two columns start at `Nơi nhận:`; without it there is
         // no left column and the signature block is read from the plain lines.
         let footer_start = lines.len().saturating_sub(FOOTER_LINES);
-        let head = (footer_start..lines.len()).rev().find(|&i| {
-            self.cells(text, lines[i])
-                .first()
-                .is_some_and(|c| self.recipients_head.is_match(c.text))
-        });
+        // The regex is anchored at the start, so on the whole line it tests
+        // the first cell without splitting the line.
+        let head = (footer_start..lines.len())
+            .rev()
+            .find(|&i| self.recipients_head.is_match(lines[i].text));
         let (recipients, recipients_line, signer) = match head {
             Some(h) => {
                 let (left, right) = self.footer_columns(text, &lines[h..]);

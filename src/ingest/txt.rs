@@ -5,6 +5,8 @@
 //! normalization so that offsets are the same whatever the file used. Legacy
 //! 8-bit Vietnamese encodings are refused with a clear error for now.
 
+use std::borrow::Cow;
+
 use crate::document::{Block, BlockKind, Document, Format};
 use crate::error::DocError;
 
@@ -19,23 +21,26 @@ pub fn read_txt(bytes: &[u8]) -> Result<Document, DocError> {
     })
 }
 
-fn decode(bytes: &[u8]) -> Result<(String, &'static str), DocError> {
+/// Valid UTF-8 is borrowed, not copied: the paragraphs are built from it anyway.
+fn decode(bytes: &[u8]) -> Result<(Cow<'_, str>, &'static str), DocError> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         return utf8(rest, 3).map(|s| (s, "utf-8"));
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return utf16(rest, u16::from_le_bytes).map(|s| (s, "utf-16le"));
+        return utf16(rest, u16::from_le_bytes).map(|s| (Cow::Owned(s), "utf-16le"));
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return utf16(rest, u16::from_be_bytes).map(|s| (s, "utf-16be"));
+        return utf16(rest, u16::from_be_bytes).map(|s| (Cow::Owned(s), "utf-16be"));
     }
     utf8(bytes, 0).map(|s| (s, "utf-8"))
 }
 
-fn utf8(bytes: &[u8], skipped: usize) -> Result<String, DocError> {
-    String::from_utf8(bytes.to_vec()).map_err(|e| DocError::InvalidEncoding {
-        offset: skipped + e.utf8_error().valid_up_to(),
-    })
+fn utf8(bytes: &[u8], skipped: usize) -> Result<Cow<'_, str>, DocError> {
+    std::str::from_utf8(bytes)
+        .map(Cow::Borrowed)
+        .map_err(|e| DocError::InvalidEncoding {
+            offset: skipped + e.valid_up_to(),
+        })
 }
 
 fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, DocError> {

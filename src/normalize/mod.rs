@@ -103,8 +103,8 @@ fn clean_into(s: &str, out: &mut String) {
 }
 
 /// Converts byte offsets in the normalized text to the output's character
-/// offsets. Walks forward from the last answer, so asking in increasing order
-/// (as extractors do) costs one pass over the text.
+/// offsets. Walks from the last answer, forward or back, so each answer
+/// costs only the distance from the previous one.
 pub struct OffsetMap<'a> {
     text: &'a str,
     blocks: &'a [BlockRange],
@@ -123,12 +123,12 @@ impl<'a> OffsetMap<'a> {
     }
 
     fn char_index(&mut self, byte: usize) -> usize {
-        if byte < self.byte {
-            self.byte = 0;
-            self.chars = 0;
-        }
         let byte = byte.min(self.text.len());
-        self.chars += self.text[self.byte..byte].chars().count();
+        if byte < self.byte {
+            self.chars -= self.text[byte..self.byte].chars().count();
+        } else {
+            self.chars += self.text[self.byte..byte].chars().count();
+        }
         self.byte = byte;
         self.chars
     }
