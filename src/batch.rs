@@ -6,7 +6,8 @@ use std::cell::{Cell, RefCell};
 use std::io;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Once};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -19,6 +20,7 @@ use crate::ingest;
 use crate::normalize::{normalize, Normalized};
 use crate::patterns::Patterns;
 use crate::record::{Record, Source, Status, TextInfo, Warning, SCHEMA_VERSION};
+use crate::sink::db::{DbError, FileSeen, FileStamp, Item, Known, Store};
 
 /// Files larger than this are refused unless `--max-bytes` says otherwise.
 pub const DEFAULT_MAX_BYTES: u64 = 256 * 1024 * 1024;
@@ -94,18 +96,28 @@ impl Pipeline {
         bytes: &[u8],
         ext: Option<&str>,
     ) -> (Record, Option<Normalized>) {
-        let sha = hex_sha256(bytes);
+        self.process_hashed(path, &hex_sha256(bytes), bytes, ext)
+    }
+
+    /// [`Pipeline::process_bytes`] for bytes whose SHA-256 is already known.
+    fn process_hashed(
+        &self,
+        path: String,
+        sha: &str,
+        bytes: &[u8],
+        ext: Option<&str>,
+    ) -> (Record, Option<Normalized>) {
         let format = ingest::detect_format(bytes, ext);
         let size = bytes.len() as u64;
         // Source facts are known before any parsing, so even a document that
         // panics keeps its hash, format and size in its error record.
         let on_panic = |message| {
             let err = DocError::Panic { message };
-            let src = source(path.clone(), &sha, format, size, None);
+            let src = source(path.clone(), sha, format, size, None);
             (Record::failed(src, err.kind(), err.to_string()), None)
         };
         guard_panics(
-            || self.extract_bytes(path.clone(), &sha, bytes, format),
+            || self.extract_bytes(path.clone(), sha, bytes, format),
             on_panic,
         )
     }
@@ -368,6 +380,346 @@ pub fn run<T: Send>(
     Ok(summary)
 }
 
+/// What `vanban ingest` decides for each file.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IngestOptions {
+    /// Documents processed in parallel.
+    pub jobs: usize,
+    /// Documents per database transaction.
+    pub batch: usize,
+    /// Re-extract every file, stored or not, and overwrite what is stored.
+    pub force: bool,
+    /// Re-extract files whose stored extraction failed (after an upgrade
+    /// that reads more formats, say).
+    pub retry_failed: bool,
+}
+
+/// Counts for the progress line and the end-of-ingest summary.
+#[derive(Debug, Default, Clone)]
+pub struct IngestSummary {
+    /// Input files.
+    pub total: usize,
+    /// Files dealt with so far (any outcome).
+    pub done: usize,
+    /// Documents extracted and stored in this run (new or replaced), failures aside.
+    pub stored: usize,
+    /// Files whose extraction failed, in this run or, unchanged, before it.
+    pub failed: usize,
+    /// Files unchanged since the last run (same path, size and time): not read.
+    pub unchanged: usize,
+    /// Files read whose content was already stored (a copy, a moved or
+    /// touched file): only their path was recorded.
+    pub known: usize,
+    /// Documents another worker stored first while this one extracted them.
+    pub already: usize,
+    /// Entities stored in this run: legal references, dates, numbers, percentages.
+    pub entities: [usize; 4],
+    pub elapsed: Duration,
+}
+
+impl IngestSummary {
+    /// Files dealt with per second, whatever their outcome.
+    pub fn files_per_second(&self) -> f64 {
+        let s = self.elapsed.as_secs_f64();
+        if s > 0.0 {
+            self.done as f64 / s
+        } else {
+            0.0
+        }
+    }
+}
+
+/// A worker's verdict on one file.
+enum Outcome {
+    /// Same path, size and modification time as a stored file.
+    Unchanged {
+        failed: bool,
+    },
+    Write(Item),
+}
+
+/// Extracts `files` into `store`, exactly once: files the store already
+/// holds are skipped, every document is written in a transaction with its
+/// batch, and a run that stops half-way is completed by running it again.
+/// Workers extract in parallel while this thread writes; the channel between
+/// them is bounded, so memory stays flat however many files there are.
+pub fn ingest(
+    pipeline: &Pipeline,
+    files: &[PathBuf],
+    store: &mut dyn Store,
+    opts: IngestOptions,
+    mut progress: impl FnMut(&IngestSummary),
+) -> Result<IngestSummary, DbError> {
+    let known = store.known()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs.max(1))
+        .build()
+        .map_err(|e| DbError::Io(io::Error::other(e)))?;
+    let batch_size = opts.batch.max(1);
+    let started = Instant::now();
+    let mut summary = IngestSummary {
+        total: files.len(),
+        ..IngestSummary::default()
+    };
+    // Set when the writer fails, so workers stop extracting what cannot be stored.
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = mpsc::sync_channel::<Outcome>(2 * batch_size);
+    std::thread::scope(|scope| {
+        let known = &known;
+        let stop = &stop;
+        scope.spawn(move || {
+            pool.install(|| {
+                files.par_iter().for_each_with(tx, |tx, path| {
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    let outcome = pipeline.ingest_one(path, known, opts);
+                    if tx.send(outcome).is_err() {
+                        stop.store(true, Ordering::Relaxed);
+                    }
+                });
+            });
+        });
+        let result = write_all(&rx, store, batch_size, &mut summary, started, &mut progress);
+        if result.is_err() {
+            stop.store(true, Ordering::Relaxed);
+        }
+        drop(rx);
+        result
+    })?;
+    summary.elapsed = started.elapsed();
+    Ok(summary)
+}
+
+/// The writer: batches outcomes into transactions until the workers are done.
+fn write_all(
+    rx: &mpsc::Receiver<Outcome>,
+    store: &mut dyn Store,
+    batch_size: usize,
+    summary: &mut IngestSummary,
+    started: Instant,
+    progress: &mut impl FnMut(&IngestSummary),
+) -> Result<(), DbError> {
+    let mut batch: Vec<Item> = Vec::with_capacity(batch_size);
+    let mut oldest = Instant::now();
+    let mut open = true;
+    while open {
+        match rx.recv_timeout(Duration::from_millis(200)) {
+            Ok(Outcome::Unchanged { failed }) => {
+                summary.done += 1;
+                summary.unchanged += 1;
+                summary.failed += usize::from(failed);
+            }
+            Ok(Outcome::Write(item)) => {
+                if batch.is_empty() {
+                    oldest = Instant::now();
+                }
+                batch.push(item);
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => open = false,
+        }
+        // A full batch goes at once; a short one within a second, so files
+        // that trickle in (slow disks, the watch daemon) are not held back.
+        let due = batch.len() >= batch_size || !open || oldest.elapsed() >= Duration::from_secs(1);
+        if !batch.is_empty() && due {
+            flush(store, &mut batch, summary)?;
+        }
+        summary.elapsed = started.elapsed();
+        progress(summary);
+    }
+    Ok(())
+}
+
+fn flush(
+    store: &mut dyn Store,
+    batch: &mut Vec<Item>,
+    summary: &mut IngestSummary,
+) -> Result<(), DbError> {
+    let written = store.write(batch)?;
+    summary.already += written.already;
+    for item in batch.drain(..) {
+        summary.done += 1;
+        match item {
+            Item::Seen(_) => summary.known += 1,
+            Item::Unreadable { .. } => summary.failed += 1,
+            Item::Extracted { record, .. } => {
+                if record.status == Status::Error {
+                    summary.failed += 1;
+                } else {
+                    summary.stored += 1;
+                }
+                summary.entities[0] += record.legal_references.len();
+                summary.entities[1] += record.dates.len();
+                summary.entities[2] += record.numbers.len();
+                summary.entities[3] += record.percentages.len();
+            }
+        }
+    }
+    // Documents stored first by another worker were counted above.
+    summary.stored = summary.stored.saturating_sub(written.already);
+    Ok(())
+}
+
+impl Pipeline {
+    /// One file of an ingest: skip it, record where known content is, or extract it.
+    fn ingest_one(&self, path: &Path, known: &Known, opts: IngestOptions) -> Outcome {
+        let key = path.display().to_string();
+        let unreadable = |e: DocError| {
+            Outcome::Write(Item::Unreadable {
+                path: key.clone(),
+                kind: e.kind().to_string(),
+                message: e.to_string(),
+            })
+        };
+        let io_error = |source| DocError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let meta = match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => {
+                return unreadable(io_error(io::Error::other("is a folder, not a document")))
+            }
+            Ok(m) => m,
+            Err(e) => return unreadable(io_error(e)),
+        };
+        let size = meta.len();
+        if size > self.max_bytes {
+            return unreadable(DocError::TooLarge {
+                path: path.to_path_buf(),
+                bytes: size,
+                limit: self.max_bytes,
+            });
+        }
+        let mtime_ns = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
+        let stored = |sha: &str| known.documents.get(sha).copied();
+        let redo = |status: Option<Status>| {
+            opts.force || (opts.retry_failed && status == Some(Status::Error))
+        };
+        if let Some(stamp) = known.files.get(&key) {
+            let status = stored(&stamp.sha256);
+            if stamp.size == size && stamp.mtime_ns == mtime_ns && status.is_some() && !redo(status)
+            {
+                return Outcome::Unchanged {
+                    failed: status == Some(Status::Error),
+                };
+            }
+        }
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => return unreadable(io_error(e)),
+        };
+        let sha = hex_sha256(&bytes);
+        let file = FileSeen {
+            path: key.clone(),
+            stamp: FileStamp {
+                size: bytes.len() as u64,
+                mtime_ns,
+                sha256: sha.clone(),
+            },
+        };
+        let status = stored(&sha);
+        if status.is_some() && !redo(status) {
+            return Outcome::Write(Item::Seen(file));
+        }
+        let ext = path.extension().and_then(|e| e.to_str());
+        let (record, _) = self.process_hashed(file.path.clone(), &sha, &bytes, ext);
+        // Serializing here, on the worker, keeps the writer thread free.
+        match serde_json::to_string(&record) {
+            Ok(json) => Outcome::Write(Item::Extracted {
+                file,
+                record: Box::new(record),
+                json,
+                replace: status.is_some(),
+            }),
+            Err(e) => unreadable(DocError::Panic {
+                message: format!("cannot encode the record as JSON: {e}"),
+            }),
+        }
+    }
+}
+
+/// One worker's slice of the inputs: `--shard K/N`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 0-based index of this worker.
+    pub index: u32,
+    /// Number of workers.
+    pub count: u32,
+}
+
+/// A `--shard` value that cannot be used.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ShardError {
+    #[error("--shard takes K/N with 0 <= K < N (e.g. 0/4), or auto/N; got `{0}`")]
+    Syntax(String),
+    #[error("--shard auto/N needs JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID in the environment")]
+    NoIndex,
+    #[error("shard index {index} from {var} is not below the shard count {count}; Slurm arrays must run 0..{count} (--array=0-{last})", last = count - 1)]
+    IndexOutOfRange {
+        var: &'static str,
+        index: u32,
+        count: u32,
+    },
+}
+
+impl Shard {
+    /// Parses `K/N` or `auto/N`, reading the index for `auto` through `env`
+    /// (`JOB_COMPLETION_INDEX` first, then `SLURM_ARRAY_TASK_ID`).
+    pub fn parse(spec: &str, env: impl Fn(&str) -> Option<String>) -> Result<Shard, ShardError> {
+        let syntax = || ShardError::Syntax(spec.to_string());
+        let (k, n) = spec.split_once('/').ok_or_else(syntax)?;
+        let count: u32 = n.trim().parse().map_err(|_| syntax())?;
+        if count == 0 {
+            return Err(syntax());
+        }
+        if k.trim() == "auto" {
+            for var in ["JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID"] {
+                if let Some(v) = env(var) {
+                    let index: u32 = v.trim().parse().map_err(|_| syntax())?;
+                    if index >= count {
+                        return Err(ShardError::IndexOutOfRange { var, index, count });
+                    }
+                    return Ok(Shard { index, count });
+                }
+            }
+            return Err(ShardError::NoIndex);
+        }
+        let index: u32 = k.trim().parse().map_err(|_| syntax())?;
+        if index >= count {
+            return Err(syntax());
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// Whether `path` (found under one of `roots`) is this worker's.
+    pub fn owns(&self, path: &Path, roots: &[PathBuf]) -> bool {
+        shard_of(path, roots, self.count) == self.index
+    }
+}
+
+/// The shard (0-based, of `n`) a file belongs to, from its path below the
+/// folder it was found in (or as given, for a file named directly). Every
+/// worker computes the same answer on any machine, wherever the backlog is mounted.
+pub fn shard_of(path: &Path, roots: &[PathBuf], n: u32) -> u32 {
+    let rel = roots
+        .iter()
+        .find_map(|r| {
+            path.strip_prefix(r)
+                .ok()
+                .filter(|p| !p.as_os_str().is_empty())
+        })
+        .unwrap_or(path);
+    let digest = Sha256::digest(rel.to_string_lossy().as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    (u64::from_be_bytes(first) % u64::from(n.max(1))) as u32
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -381,6 +733,49 @@ mod tests {
         assert!(
             got.starts_with("caught: boom in reader at src/batch.rs:"),
             "{got}"
+        );
+    }
+
+    #[test]
+    fn shard_index_comes_from_the_flag_or_the_scheduler() {
+        let none = |_: &str| None;
+        assert_eq!(Shard::parse("2/8", none), Ok(Shard { index: 2, count: 8 }));
+        let k8s = |v: &str| (v == "JOB_COMPLETION_INDEX").then(|| "3".to_string());
+        assert_eq!(
+            Shard::parse("auto/4", k8s),
+            Ok(Shard { index: 3, count: 4 })
+        );
+        let slurm = |v: &str| (v == "SLURM_ARRAY_TASK_ID").then(|| "4".to_string());
+        assert!(matches!(
+            Shard::parse("auto/4", slurm),
+            Err(ShardError::IndexOutOfRange {
+                index: 4,
+                count: 4,
+                ..
+            })
+        ));
+        assert_eq!(Shard::parse("auto/4", none), Err(ShardError::NoIndex));
+        for bad in ["4/4", "1", "a/2", "0/0", "-1/3"] {
+            assert!(Shard::parse(bad, none).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn shards_split_files_by_their_path_below_the_folder_whatever_the_mount_point() {
+        let here = [PathBuf::from("/mnt/a/backlog")];
+        let there = [PathBuf::from("/srv/backlog")];
+        let mut counts = [0usize; 4];
+        for i in 0..400 {
+            let rel = format!("2019/bao-cao-{i}.txt");
+            let a = shard_of(&here[0].join(&rel), &here, 4);
+            let b = shard_of(&there[0].join(&rel), &there, 4);
+            assert_eq!(a, b, "{rel} lands in different shards on two machines");
+            counts[a as usize] += 1;
+        }
+        // A fair hash: no shard gets less than half its share of 100.
+        assert!(
+            counts.iter().all(|&c| c > 50),
+            "unbalanced shards: {counts:?}"
         );
     }
 

@@ -9,10 +9,11 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 
-use crate::batch::{self, Pipeline, Summary};
+use crate::batch::{self, Pipeline};
 use crate::eval;
 use crate::patterns::Patterns;
 use crate::record::Record;
+use crate::sink::db::{self, DbUrl};
 use crate::sink::JsonLines;
 
 /// Exit code when every file was processed.
@@ -81,6 +82,107 @@ error.kind and error.message). Records are written in sorted path order.")]
 Gold files are named <name>.gold.json and follow ANNOTATION.md; a document is matched to its
 gold file by the file name in the gold's \"doc\" field.")]
     Eval(EvalArgs),
+    /// Load files and folders into a database (SQLite by default), exactly once.
+    #[command(after_help = "Examples:
+  vanban ingest corpus/                       into ./vanban.db (embedded SQLite)
+  vanban ingest /srv/backlog --db sqlite:/srv/archive.db
+  vanban ingest /srv/backlog --db postgres://vanban@db.local/archive
+  vanban ingest /mnt/backlog --db postgres://… --shard 2/8     one of 8 machines
+  vanban ingest /mnt/backlog --db postgres://… --shard auto/8  index from Kubernetes or Slurm
+
+Run it again after a crash or a power cut: files already stored are skipped (an unchanged file
+is not even read), the rest is done, and nothing is stored twice. A document's rows are written
+in one transaction. A copy or a moved file is recognised by its content (SHA-256) and only its
+new path is recorded; a changed file is stored as a new version.
+
+Exit codes: 0 every file stored; 1 some files failed (`vanban failures` lists them);
+2 usage error or the database could not be used.")]
+    Ingest(IngestArgs),
+    /// List the files whose extraction failed, with their error, from a database.
+    #[command(after_help = "Examples:
+  vanban failures                             from ./vanban.db
+  vanban failures --db postgres://vanban@db.local/archive --json")]
+    Failures(FailuresArgs),
+    /// Write back what a database holds: one record per document (JSON Lines) or one row per entity (CSV).
+    #[command(after_help = "Examples:
+  vanban export -o archive.jsonl              every stored record, as `vanban extract` wrote it
+  vanban export --format csv -o entities.csv  path, sha256, kind, text, value, offsets, page")]
+    Export(ExportArgs),
+}
+
+/// The database flag, shared by the commands that use one.
+#[derive(Args, Debug)]
+struct DbArg {
+    /// Database: `sqlite:PATH` (embedded, created when missing) or `postgres://USER@HOST/DB`
+    /// (`postgresql:///DB?host=/run/postgresql` for a local socket).
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "VANBAN_DB",
+        default_value = "sqlite:vanban.db"
+    )]
+    db: String,
+}
+
+#[derive(Args, Debug)]
+struct IngestArgs {
+    /// Files and folders to load. Folders are walked recursively for .txt, .pdf and .docx files.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    db: DbArg,
+    /// Number of documents extracted in parallel [default: all cores].
+    #[arg(short, long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Re-extract every file, even unchanged ones, and overwrite what is stored.
+    #[arg(long)]
+    force: bool,
+    /// Re-extract files whose stored extraction failed (e.g. after an upgrade).
+    #[arg(long)]
+    retry_failed: bool,
+    /// Take only slice K of N (0-based) of the files, chosen by a hash of each file's path
+    /// below the folder given; `auto/N` reads K from JOB_COMPLETION_INDEX (Kubernetes
+    /// Indexed Job) or SLURM_ARRAY_TASK_ID. Every worker must be given the same folders.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<String>,
+    /// Documents per database transaction.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    batch: usize,
+    /// Refuse files larger than this many bytes (recorded as failures of kind "too_large").
+    #[arg(long, value_name = "BYTES", default_value_t = batch::DEFAULT_MAX_BYTES)]
+    max_bytes: u64,
+    /// Print no progress and no summary on stderr.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Args, Debug)]
+struct FailuresArgs {
+    #[command(flatten)]
+    db: DbArg,
+    /// One JSON object per failure instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+struct ExportArgs {
+    #[command(flatten)]
+    db: DbArg,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "jsonl")]
+    format: ExportFormat,
+    /// Write to FILE instead of stdout (written to FILE.part, renamed when complete).
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum ExportFormat {
+    /// One stored record per line, as `vanban extract` writes it.
+    Jsonl,
+    /// One row per entity: path, sha256, kind, text, value, start, end, page.
+    Csv,
 }
 
 #[derive(Args, Debug)]
@@ -160,6 +262,9 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(EXIT_OK)
         }
         Command::Eval(args) => evaluate(&patterns, args),
+        Command::Ingest(args) => ingest(&patterns, args),
+        Command::Failures(args) => failures(args),
+        Command::Export(args) => export(args),
     }
 }
 
@@ -193,20 +298,20 @@ fn extract(patterns: &Patterns, args: ExtractArgs) -> Result<u8> {
         None => JsonLines::stdout(),
     };
     let jobs = default_jobs(args.jobs);
-    let mut progress = Progress::new(args.quiet);
+    let mut progress = Progress::new(args.quiet, files.len());
     let summary = batch::run(
         &pipeline,
         &files,
         jobs,
         |r| JsonLines::line(&r),
         |_, line| sink.write_line(&line?),
-        |s| progress.update(s),
+        |s| progress.update(s.done, s.failed, s.elapsed),
     )
     .context("writing records")?;
     sink.finish().context("finishing the output file")?;
     let failed = summary.failed;
+    progress.finish();
     if !args.quiet {
-        progress.clear();
         eprintln!(
             "vanban: {} files: {} ok, {} failed in {:.2}s ({:.1} files/s, {} jobs){}",
             summary.done,
@@ -276,55 +381,183 @@ fn evaluate(patterns: &Patterns, args: EvalArgs) -> Result<u8> {
     Ok(EXIT_OK)
 }
 
-/// Progress on stderr: a live line on a terminal, a plain line every 30 s otherwise.
+fn open_db(spec: &str) -> Result<(DbUrl, Box<dyn db::Store>)> {
+    let url = DbUrl::parse(spec)?;
+    let store = db::open(&url).with_context(|| {
+        format!(
+            "cannot open the database {}; check the --db URL{}",
+            url.display(),
+            match url {
+                DbUrl::Sqlite(_) => " and that its folder exists and is writable",
+                DbUrl::Postgres(_) => ", that the server is running and that the user may connect",
+            }
+        )
+    })?;
+    Ok((url, store))
+}
+
+fn ingest(patterns: &Patterns, args: IngestArgs) -> Result<u8> {
+    let mut pipeline = Pipeline::new(patterns)?;
+    pipeline.max_bytes = args.max_bytes;
+    let shard = args
+        .shard
+        .as_deref()
+        .map(|s| batch::Shard::parse(s, |v| std::env::var(v).ok()))
+        .transpose()?;
+    let (mut files, problems) = inputs(&args.paths)?;
+    // Unlistable paths are recorded as failures, like unreadable files.
+    files.extend(problems.into_iter().map(|p| p.path));
+    files.sort();
+    files.dedup();
+    if let Some(shard) = shard {
+        files.retain(|f| shard.owns(f, &args.paths));
+    }
+    let (url, mut store) = open_db(&args.db.db)?;
+    let jobs = default_jobs(args.jobs);
+    let mut progress = Progress::new(args.quiet, files.len());
+    let opts = batch::IngestOptions {
+        jobs,
+        batch: args.batch,
+        force: args.force,
+        retry_failed: args.retry_failed,
+    };
+    let s = batch::ingest(&pipeline, &files, store.as_mut(), opts, |s| {
+        progress.update(s.done, s.failed, s.elapsed)
+    })
+    .with_context(|| format!("writing to {}", url.display()))?;
+    progress.finish();
+    if !args.quiet {
+        let shard = shard.map_or(String::new(), |s| {
+            format!(" (shard {}/{})", s.index, s.count)
+        });
+        eprintln!(
+            "vanban: {} files{shard} into {}: {} stored, {} failed, {} unchanged, {} already stored \
+             (copies, moves) in {:.2}s ({:.1} files/s, {} jobs)",
+            s.done,
+            url.display(),
+            s.stored,
+            s.failed,
+            s.unchanged,
+            s.known + s.already,
+            s.elapsed.as_secs_f64(),
+            s.files_per_second(),
+            jobs,
+        );
+        eprintln!(
+            "vanban: entities stored: {} legal references, {} dates, {} numbers, {} percentages",
+            s.entities[0], s.entities[1], s.entities[2], s.entities[3]
+        );
+        if s.failed > 0 {
+            eprintln!(
+                "vanban: {} files failed; list them with: vanban failures --db {}",
+                s.failed,
+                url.display()
+            );
+        }
+    }
+    Ok(if s.failed > 0 {
+        EXIT_SOME_FAILED
+    } else {
+        EXIT_OK
+    })
+}
+
+fn failures(args: FailuresArgs) -> Result<u8> {
+    let (_, mut store) = open_db(&args.db.db)?;
+    let list = store.failures()?;
+    let mut out = std::io::stdout().lock();
+    for f in &list {
+        if args.json {
+            serde_json::to_writer(&mut out, f)?;
+            writeln!(out)?;
+        } else {
+            writeln!(out, "{}\t{}\t{}", f.path, f.kind, f.message)?;
+        }
+    }
+    if !args.json {
+        eprintln!("vanban: {} failed files", list.len());
+    }
+    Ok(EXIT_OK)
+}
+
+fn export(args: ExportArgs) -> Result<u8> {
+    let (url, mut store) = open_db(&args.db.db)?;
+    let mut sink = match &args.output {
+        Some(path) => {
+            JsonLines::create(path).with_context(|| format!("cannot create {}", path.display()))?
+        }
+        None => JsonLines::stdout(),
+    };
+    let n = match args.format {
+        ExportFormat::Jsonl => db::export::jsonl(store.as_mut(), sink.writer()),
+        ExportFormat::Csv => db::export::csv(store.as_mut(), sink.writer()),
+    }
+    .with_context(|| format!("exporting from {}", url.display()))?;
+    sink.finish().context("finishing the output file")?;
+    eprintln!("vanban: {n} documents exported from {}", url.display());
+    Ok(EXIT_OK)
+}
+
+/// Progress on stderr: a bar on a terminal (files, rate, ETA), a plain line
+/// every 30 s otherwise (logs of a long unattended run).
 struct Progress {
     quiet: bool,
-    tty: bool,
+    total: usize,
+    bar: Option<indicatif::ProgressBar>,
     last: Instant,
-    drawn: bool,
 }
 
 impl Progress {
-    fn new(quiet: bool) -> Progress {
+    fn new(quiet: bool, total: usize) -> Progress {
+        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:30} {pos}/{len} files, {per_sec}, ETA {eta} {msg}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        });
         Progress {
             quiet,
-            tty: std::io::stderr().is_terminal(),
+            total,
+            bar,
             last: Instant::now(),
-            drawn: false,
         }
     }
 
-    fn update(&mut self, s: &Summary) {
-        let every = if self.tty {
-            Duration::from_millis(200)
-        } else {
-            Duration::from_secs(30)
-        };
-        if self.quiet || self.last.elapsed() < every || s.done == s.total {
+    fn update(&mut self, done: usize, failed: usize, elapsed: Duration) {
+        if self.quiet {
+            return;
+        }
+        if let Some(bar) = &self.bar {
+            bar.set_position(done as u64);
+            if failed > 0 {
+                bar.set_message(format!("({failed} failed)"));
+            }
+            return;
+        }
+        if self.last.elapsed() < Duration::from_secs(30) || done == self.total {
             return;
         }
         self.last = Instant::now();
-        let rate = s.files_per_second();
+        let secs = elapsed.as_secs_f64();
+        let rate = if secs > 0.0 { done as f64 / secs } else { 0.0 };
         let eta = if rate > 0.0 {
-            (s.total - s.done) as f64 / rate
+            (self.total - done) as f64 / rate
         } else {
             0.0
         };
-        let line = format!(
-            "vanban: {}/{} files, {} failed, {:.1} files/s, ETA {:.0}s",
-            s.done, s.total, s.failed, rate, eta
+        eprintln!(
+            "vanban: {done}/{} files, {failed} failed, {rate:.1} files/s, ETA {eta:.0}s",
+            self.total
         );
-        if self.tty {
-            eprint!("\r{line}\x1b[K");
-            self.drawn = true;
-        } else {
-            eprintln!("{line}");
-        }
     }
 
-    fn clear(&mut self) {
-        if self.drawn {
-            eprint!("\r\x1b[K");
+    fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
         }
     }
 }

@@ -49,6 +49,11 @@ impl JsonLines {
         self.out.write_all(line)
     }
 
+    /// The underlying writer, for output that is not records (an export).
+    pub fn writer(&mut self) -> &mut dyn Write {
+        &mut self.out
+    }
+
     /// Flushes, and moves the finished file into place.
     pub fn finish(mut self) -> io::Result<()> {
         self.out.flush()?;

@@ -1,5 +1,7 @@
-//! Where records go. JSON Lines now; SQLite and PostgreSQL come with the ingest issue.
+//! Where records go: JSON Lines files ([`JsonLines`]) and databases ([`db`]:
+//! embedded SQLite or PostgreSQL).
 
+pub mod db;
 mod jsonl;
 
 pub use jsonl::JsonLines;
