@@ -256,6 +256,9 @@ fn help_of_every_command_has_examples() {
         &["eval", "--help"],
         &["text", "--help"],
         &["schema", "--help"],
+        &["ingest", "--help"],
+        &["failures", "--help"],
+        &["export", "--help"],
     ] {
         let out = stdout(&vanban(cmd));
         assert!(
@@ -297,4 +300,37 @@ fn patterns_dir_overrides_the_built_in_vocabulary() {
         .collect();
     assert_eq!(values, [30000.0, 2.0], "vạn scales, triệu no longer does");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// `-o /dev/null` once replaced the machine's /dev/null with a regular file
+/// (FILE.part renamed over it). A FIFO stands in for it here: it must still
+/// be a FIFO afterwards, and its reader must get the records.
+#[test]
+fn output_to_a_device_or_fifo_is_written_in_place_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = scratch("fifo");
+    let fifo = dir.join("out.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success(), "mkfifo failed");
+    // The reader blocks until a writer opens the FIFO; a channel with a
+    // timeout keeps a regression from hanging the test run.
+    let (tx, rx) = std::sync::mpsc::channel();
+    {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || tx.send(std::fs::read_to_string(fifo).unwrap()));
+    }
+    let out = vanban(&["extract", "-q", "corpus", "-o", s(&fifo)]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got = rx
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("nothing was written into the FIFO");
+    assert_eq!(got.lines().count(), 5, "the reader got {} bytes", got.len());
+    let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+    assert!(kind.is_fifo(), "the FIFO was replaced by {kind:?}");
+    assert!(!dir.join("out.fifo.part").exists());
 }
