@@ -336,27 +336,36 @@ fn precision_name(p: crate::record::Precision) -> &'static str {
 
 /// The `documents` columns (after `id`, before the defaulted `extracted_at`),
 /// in the order [`document_values`] gives them.
-pub(crate) const DOCUMENT_COLUMNS: [&str; 19] = [
-    "sha256",
-    "path",
-    "format",
-    "size",
-    "pages",
-    "status",
-    "error_kind",
-    "error_message",
-    "encoding",
-    "chars",
-    "doc_type",
-    "doc_number",
-    "doc_date",
-    "doc_year",
-    "issuer",
-    "title",
-    "schema_version",
-    "vanban_version",
-    "metadata",
+pub(crate) const DOCUMENT_COLUMNS: [(&str, Col); 19] = [
+    ("sha256", Col::Text),
+    ("path", Col::Text),
+    ("format", Col::Text),
+    ("size", Col::Int),
+    ("pages", Col::Int),
+    ("status", Col::Text),
+    ("error_kind", Col::Text),
+    ("error_message", Col::Text),
+    ("encoding", Col::Text),
+    ("chars", Col::Int),
+    ("doc_type", Col::Text),
+    ("doc_number", Col::Text),
+    ("doc_date", Col::Text),
+    ("doc_year", Col::Int),
+    ("issuer", Col::Text),
+    ("title", Col::Text),
+    ("schema_version", Col::Int),
+    ("vanban_version", Col::Text),
+    ("metadata", Col::Text),
 ];
+
+/// The names of [`DOCUMENT_COLUMNS`], comma-separated.
+pub(crate) fn document_column_list() -> String {
+    DOCUMENT_COLUMNS
+        .iter()
+        .map(|(n, _)| *n)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// One `documents` row from a record; `record` (the JSON) is bound after these.
 pub(crate) fn document_values<'a>(rec: &'a Record, metadata_json: &'a str) -> [Value<'a>; 19] {

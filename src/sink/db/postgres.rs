@@ -18,8 +18,8 @@ use ::postgres::{Client, NoTls, Transaction};
 use bytes::BytesMut;
 
 use super::{
-    document_values, Col, DbError, Failure, FileSeen, FileStamp, Item, Known, Store, Value,
-    Written, DOCUMENT_COLUMNS, SCHEMA_VERSION, TABLES,
+    document_column_list, document_values, Col, DbError, Failure, FileSeen, FileStamp, Item, Known,
+    Store, Value, Written, DOCUMENT_COLUMNS, SCHEMA_VERSION, TABLES,
 };
 use crate::record::{Record, Status};
 
@@ -209,39 +209,25 @@ fn is_transient(e: &::postgres::Error) -> bool {
     )
 }
 
+/// One transaction for the batch, in a handful of set-based statements
+/// whatever its size: new documents, then entities, then file rows.
 fn write_batch(client: &mut Client, items: &[&Item]) -> Result<Written, DbError> {
     let mut tx = client.transaction()?;
     let mut written = Written::default();
-    let mut entities: Vec<(i64, &Record)> = Vec::new();
+    let mut new_docs: Vec<&Record> = Vec::new();
+    let mut jsons: Vec<&str> = Vec::new();
+    let mut replaced: Vec<(i64, &Record)> = Vec::new();
     for item in items {
         match item {
-            Item::Seen(file) => {
-                if let Some(r) = tx.query_opt(
-                    "SELECT id FROM documents WHERE sha256 = $1",
-                    &[&file.stamp.sha256],
-                )? {
-                    upsert_file(&mut tx, file, r.get(0))?;
-                }
-            }
             Item::Extracted {
-                file,
                 record,
                 json,
-                replace,
+                replace: true,
+                ..
             } => {
                 let metadata = serde_json::to_string(&record.metadata)?;
                 let values = document_values(record, &metadata);
-                let Some((id, inserted)) = insert_document(&mut tx, &values, json, *replace)?
-                else {
-                    // Stored meanwhile by another worker: only the path is new.
-                    written.already += 1;
-                    let r = tx.query_one(
-                        "SELECT id FROM documents WHERE sha256 = $1",
-                        &[&record.source.sha256],
-                    )?;
-                    upsert_file(&mut tx, file, r.get(0))?;
-                    continue;
-                };
+                let (id, inserted) = upsert_document(&mut tx, &values, json)?;
                 if inserted {
                     written.inserted += 1;
                 } else {
@@ -253,8 +239,11 @@ fn write_batch(client: &mut Client, items: &[&Item]) -> Result<Written, DbError>
                     }
                     written.replaced += 1;
                 }
-                entities.push((id, record));
-                upsert_file(&mut tx, file, id)?;
+                replaced.push((id, record));
+            }
+            Item::Extracted { record, json, .. } => {
+                new_docs.push(record);
+                jsons.push(json);
             }
             Item::Unreadable {
                 path,
@@ -268,58 +257,127 @@ fn write_batch(client: &mut Client, items: &[&Item]) -> Result<Written, DbError>
                     &[path, kind, message],
                 )?;
             }
+            Item::Seen(_) => {}
         }
     }
+    let mut entities = insert_documents(&mut tx, &new_docs, &jsons)?;
+    written.inserted += entities.len();
+    // Documents another worker stored first.
+    written.already += new_docs.len() - entities.len();
+    entities.extend(replaced);
     insert_entities(&mut tx, &entities)?;
+    upsert_files(&mut tx, items)?;
     tx.commit()?;
     Ok(written)
 }
 
-/// Inserts (or with `replace`, overwrites) a document; returns its id and
-/// whether it is new, or nothing when another worker stored it first.
-fn insert_document(
+/// Inserts new documents in one statement; returns the ids of those that
+/// were not stored yet (another worker may have stored some meanwhile).
+fn insert_documents<'r>(
+    tx: &mut Transaction,
+    docs: &[&'r Record],
+    jsons: &[&str],
+) -> Result<Vec<(i64, &'r Record)>, DbError> {
+    if docs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let metadata: Vec<String> = docs
+        .iter()
+        .map(|r| serde_json::to_string(&r.metadata))
+        .collect::<Result<_, _>>()?;
+    let mut cols: Vec<Vec<Value>> = vec![Vec::with_capacity(docs.len()); DOCUMENT_COLUMNS.len()];
+    for (rec, m) in docs.iter().zip(&metadata) {
+        for (col, v) in cols.iter_mut().zip(document_values(rec, m)) {
+            col.push(v);
+        }
+    }
+    let arrays: Vec<String> = DOCUMENT_COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(i, (_, c))| format!("${}::{}[]", i + 1, array_type(*c)))
+        .collect();
+    let selected: Vec<String> = DOCUMENT_COLUMNS
+        .iter()
+        .map(|(n, _)| match *n {
+            "metadata" => "metadata::jsonb".to_string(),
+            n => n.to_string(),
+        })
+        .collect();
+    let names = document_column_list();
+    let sql = format!(
+        "INSERT INTO documents ({names}, record)
+         SELECT {}, record::json FROM unnest({}, ${}::text[]) AS t({names}, record)
+         ON CONFLICT (sha256) DO NOTHING RETURNING id, sha256",
+        selected.join(", "),
+        arrays.join(", "),
+        DOCUMENT_COLUMNS.len() + 1
+    );
+    let jsons: Vec<&str> = jsons.to_vec();
+    let mut args: Vec<&(dyn ToSql + Sync)> = cols.iter().map(|c| c as _).collect();
+    args.push(&jsons);
+    let mut ids = std::collections::HashMap::new();
+    for r in tx.query(&sql, &args)? {
+        ids.insert(r.get::<_, String>(1), r.get::<_, i64>(0));
+    }
+    // Each id once, even if a content came twice in the batch.
+    Ok(docs
+        .iter()
+        .filter_map(|r| ids.remove(&r.source.sha256).map(|id| (id, *r)))
+        .collect())
+}
+
+/// Inserts or overwrites one document (`--force`, `--retry-failed`); returns
+/// its id and whether it is new.
+fn upsert_document(
     tx: &mut Transaction,
     values: &[Value; 19],
     json: &str,
-    replace: bool,
-) -> Result<Option<(i64, bool)>, DbError> {
-    let params: Vec<String> = (1..=DOCUMENT_COLUMNS.len())
-        .map(|i| match DOCUMENT_COLUMNS[i - 1] {
-            "metadata" => format!("${i}::text::jsonb"),
-            _ => format!("${i}"),
+) -> Result<(i64, bool), DbError> {
+    let params: Vec<String> = DOCUMENT_COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(i, (n, _))| match *n {
+            "metadata" => format!("${}::text::jsonb", i + 1),
+            _ => format!("${}", i + 1),
         })
         .collect();
-    let on_conflict = if replace {
-        let sets: Vec<String> = DOCUMENT_COLUMNS
-            .iter()
-            .chain(["record"].iter())
-            .map(|c| format!("{c} = EXCLUDED.{c}"))
-            .collect();
-        format!("DO UPDATE SET {}, extracted_at = now()", sets.join(", "))
-    } else {
-        "DO NOTHING".to_string()
-    };
+    let sets: Vec<String> = DOCUMENT_COLUMNS
+        .iter()
+        .map(|(n, _)| *n)
+        .chain(["record"])
+        .map(|c| format!("{c} = EXCLUDED.{c}"))
+        .collect();
     let sql = format!(
         "INSERT INTO documents ({}, record) VALUES ({}, ${}::text::json)
-         ON CONFLICT (sha256) {on_conflict} RETURNING id, (xmax = 0) AS inserted",
-        DOCUMENT_COLUMNS.join(", "),
+         ON CONFLICT (sha256) DO UPDATE SET {}, extracted_at = now()
+         RETURNING id, (xmax = 0) AS inserted",
+        document_column_list(),
         params.join(", "),
-        DOCUMENT_COLUMNS.len() + 1
+        DOCUMENT_COLUMNS.len() + 1,
+        sets.join(", ")
     );
     let mut args: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v as _).collect();
     args.push(&json);
-    let row = tx.query_opt(&sql, &args)?;
-    Ok(row.map(|r| (r.get(0), r.get(1))))
+    let row = tx.query_one(&sql, &args)?;
+    Ok((row.get(0), row.get(1)))
+}
+
+fn array_type(c: Col) -> &'static str {
+    match c {
+        Col::Text => "text",
+        Col::Int => "int8",
+        Col::Real => "float8",
+    }
 }
 
 /// One `INSERT … SELECT FROM unnest(…)` per entity table for the whole batch.
 fn insert_entities(tx: &mut Transaction, docs: &[(i64, &Record)]) -> Result<(), DbError> {
     for t in &TABLES {
         let mut ids: Vec<i64> = Vec::new();
-        let mut ords: Vec<i32> = Vec::new();
+        let mut ords: Vec<i64> = Vec::new();
         let mut cols: Vec<Vec<Value>> = vec![Vec::new(); t.columns.len()];
         for (id, rec) in docs {
-            let mut ord = 0i32;
+            let mut ord = 0;
             (t.rows)(rec, &mut |row| {
                 ids.push(*id);
                 ords.push(ord);
@@ -337,17 +395,10 @@ fn insert_entities(tx: &mut Transaction, docs: &[(i64, &Record)]) -> Result<(), 
             .columns
             .iter()
             .enumerate()
-            .map(|(i, (_, c))| {
-                let ty = match c {
-                    Col::Text => "text",
-                    Col::Int => "int",
-                    Col::Real => "float8",
-                };
-                format!("${}::{ty}[]", i + 3)
-            })
+            .map(|(i, (_, c))| format!("${}::{}[]", i + 3, array_type(*c)))
             .collect();
         let sql = format!(
-            "INSERT INTO {} (document_id, ord, {}) SELECT * FROM unnest($1::bigint[], $2::int[], {})",
+            "INSERT INTO {} (document_id, ord, {}) SELECT * FROM unnest($1::int8[], $2::int8[], {})",
             t.name,
             names.join(", "),
             arrays.join(", ")
@@ -359,20 +410,34 @@ fn insert_entities(tx: &mut Transaction, docs: &[(i64, &Record)]) -> Result<(), 
     Ok(())
 }
 
-fn upsert_file(tx: &mut Transaction, file: &FileSeen, id: i64) -> Result<(), DbError> {
+/// Records where every file of the batch was seen, in one statement, and
+/// clears their earlier read errors.
+fn upsert_files(tx: &mut Transaction, items: &[&Item]) -> Result<(), DbError> {
+    let files: Vec<&FileSeen> = items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Seen(f) | Item::Extracted { file: f, .. } => Some(f),
+            Item::Unreadable { .. } => None,
+        })
+        .collect();
+    if files.is_empty() {
+        return Ok(());
+    }
+    let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let shas: Vec<&str> = files.iter().map(|f| f.stamp.sha256.as_str()).collect();
+    let sizes: Vec<i64> = files.iter().map(|f| f.stamp.size as i64).collect();
+    let mtimes: Vec<i64> = files.iter().map(|f| f.stamp.mtime_ns).collect();
+    // A content deleted meanwhile has no document: its file is skipped by
+    // the join and read again on the next run.
     tx.execute(
-        "INSERT INTO files (path, sha256, document_id, size, mtime_ns) VALUES ($1, $2, $3, $4, $5)
+        "INSERT INTO files (path, sha256, document_id, size, mtime_ns)
+         SELECT f.path, f.sha256, d.id, f.size, f.mtime_ns
+           FROM unnest($1::text[], $2::text[], $3::int8[], $4::int8[]) AS f(path, sha256, size, mtime_ns)
+           JOIN documents d ON d.sha256 = f.sha256
          ON CONFLICT (path, sha256) DO UPDATE SET document_id = EXCLUDED.document_id,
              size = EXCLUDED.size, mtime_ns = EXCLUDED.mtime_ns, last_seen = now()",
-        &[
-            &file.path,
-            &file.stamp.sha256,
-            &id,
-            &(file.stamp.size as i64),
-            &file.stamp.mtime_ns,
-        ],
+        &[&paths, &shas, &sizes, &mtimes],
     )?;
-    // The file is readable now, whatever it was last time.
-    tx.execute("DELETE FROM file_errors WHERE path = $1", &[&file.path])?;
+    tx.execute("DELETE FROM file_errors WHERE path = ANY($1)", &[&paths])?;
     Ok(())
 }

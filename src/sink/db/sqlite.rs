@@ -10,8 +10,8 @@ use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{params, Connection, OptionalExtension, ToSql, Transaction};
 
 use super::{
-    document_values, DbError, Failure, FileSeen, FileStamp, Item, Known, Store, Value, Written,
-    DOCUMENT_COLUMNS, SCHEMA_VERSION, TABLES,
+    document_column_list, document_values, DbError, Failure, FileSeen, FileStamp, Item, Known,
+    Store, Value, Written, DOCUMENT_COLUMNS, SCHEMA_VERSION, TABLES,
 };
 use crate::record::Status;
 
@@ -226,7 +226,7 @@ impl Store for Sqlite {
 fn insert_document(tx: &Transaction, values: &[Value; 19], json: &str) -> Result<(), DbError> {
     let sql = format!(
         "INSERT INTO documents ({}, record) VALUES ({})",
-        DOCUMENT_COLUMNS.join(", "),
+        document_column_list(),
         placeholders(DOCUMENT_COLUMNS.len() + 1)
     );
     let mut stmt = tx.prepare_cached(&sql)?;
@@ -244,7 +244,8 @@ fn update_document(
 ) -> Result<(), DbError> {
     let sets: Vec<String> = DOCUMENT_COLUMNS
         .iter()
-        .chain(["record"].iter())
+        .map(|(n, _)| *n)
+        .chain(["record"])
         .enumerate()
         .map(|(i, c)| format!("{c} = ?{}", i + 1))
         .collect();

@@ -55,8 +55,12 @@ CREATE TABLE file_errors (
     seen_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
 );
 
+-- The entity tables: one row per entity, keyed by document and position.
+-- No foreign key to documents: a per-row check costs as much as the insert
+-- itself, and vanban writes (and replaces) a document's entities in the same
+-- transaction as the document, deleting them explicitly.
 CREATE TABLE legal_references (
-    document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    document_id INTEGER NOT NULL,
     ord         INTEGER NOT NULL,  -- position among the document's references
     text        TEXT    NOT NULL,
     ref_id      TEXT,              -- canonical id (06/2013/NĐ-CP)
@@ -77,7 +81,7 @@ CREATE INDEX legal_references_ref_id ON legal_references (ref_id);
 CREATE INDEX legal_references_resolved_id ON legal_references (resolved_id);
 
 CREATE TABLE dates (
-    document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    document_id INTEGER NOT NULL,
     ord         INTEGER NOT NULL,
     text        TEXT    NOT NULL,
     value       TEXT    NOT NULL,  -- ISO 8601: YYYY-MM-DD, YYYY-MM, YYYY or --MM-DD
@@ -91,7 +95,7 @@ CREATE TABLE dates (
 CREATE INDEX dates_value ON dates (value);
 
 CREATE TABLE numbers (
-    document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    document_id INTEGER NOT NULL,
     ord         INTEGER NOT NULL,
     text        TEXT    NOT NULL,
     value       REAL    NOT NULL,
@@ -103,7 +107,7 @@ CREATE TABLE numbers (
 );
 
 CREATE TABLE percentages (
-    document_id INTEGER NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+    document_id INTEGER NOT NULL,
     ord         INTEGER NOT NULL,
     text        TEXT    NOT NULL,
     value       REAL    NOT NULL,
@@ -113,4 +117,3 @@ CREATE TABLE percentages (
     section     INTEGER,
     PRIMARY KEY (document_id, ord)
 );
-CREATE INDEX percentages_value ON percentages (value);
