@@ -14,6 +14,9 @@
 //! any whitespace run, newlines included, as a gap, which is what keeps
 //! `Kế hoạch số\n50/KH-UBND` or `NĐ-\nCP` one entity.
 
+pub mod legacy;
+pub mod letters;
+
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::document::{BlockKind, Document};
