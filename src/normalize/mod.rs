@@ -16,6 +16,7 @@
 
 pub mod legacy;
 pub mod letters;
+pub mod syllable;
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
@@ -69,6 +70,38 @@ pub fn normalize_str(s: &str) -> String {
     let mut out = String::with_capacity(scratch.len());
     push_nfc(&scratch, &mut out);
     out
+}
+
+/// The matching form of a word or phrase: NFC, lower case, whitespace runs
+/// as one space, and the tone of open `oa`/`oe`/`uy` on the first vowel
+/// (`Hoà` → `hòa`, `Uỷ ban` → `ủy ban`). Vocabulary lookups compare these, so
+/// `Nghị định`, decomposed `Nghi\u{323} đi\u{323}nh`, `NGHỊ ĐỊNH` and both
+/// tone placements meet; the text itself is never rewritten.
+///
+/// The first-vowel placement is the one the corpus and `patterns/` mostly use
+/// (`hòa`, `Ủy ban`: 48 `ủy` against 0 `uỷ` in the five reports), so a
+/// canonical name looks like what people type today.
+pub fn canonical_key(s: &str) -> String {
+    let nfc = normalize_str(s);
+    let lower: Vec<String> = nfc.split_whitespace().map(str::to_lowercase).collect();
+    syllable::place_tones(&lower.join(" "), syllable::TonePlacement::First)
+}
+
+/// The spellings of a vocabulary phrase that text may hold: as written, and
+/// with the tone of open `oa`/`oe`/`uy` on either vowel (`Ủy ban`, `Uỷ ban`).
+/// Case is left to the matcher (the extractors' regexes ignore case).
+pub fn spellings(phrase: &str) -> Vec<String> {
+    let mut v = vec![phrase.to_string()];
+    for style in [
+        syllable::TonePlacement::First,
+        syllable::TonePlacement::Second,
+    ] {
+        let s = syllable::place_tones(phrase, style);
+        if !v.contains(&s) {
+            v.push(s);
+        }
+    }
+    v
 }
 
 /// Appends the NFC form of `s`. Almost all text arrives composed already,

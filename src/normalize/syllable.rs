@@ -1,0 +1,423 @@
+//! Is this token a Vietnamese syllable? Used to pick a legacy encoding (the
+//! right decoding turns almost every word into a syllable, a wrong one turns
+//! them into mojibake) and to score the text quality of every document.
+//!
+//! A syllable is an onset (`b`, `ch`, `ngh`, `qu`, `gi`…, or none), a rhyme
+//! from the list below (`a`, `oai`, `uyên`, `ương`…), and at most one tone,
+//! on a vowel that may carry it: on the last vowel with a modifier when there
+//! is one (`người`, `tiếng`, `cửa`), on either vowel of an open `oa`/`oe`/`uy`
+//! (`hòa` and `hoà`, `thủy` and `thuỷ`), on the second when a consonant follows
+//! (`hoàn`), else on the first (`mía`, `túi`). A syllable ending in `c`, `ch`,
+//! `p` or `t` takes only the acute or the dot below (`các`, `một`). Case is
+//! ignored.
+
+use super::letters::{self, Tone};
+
+/// Onsets, longest first so `ngh` wins over `ng` and `n`.
+const ONSETS: [&str; 27] = [
+    "ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr", "b", "c", "d", "đ", "g",
+    "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x",
+];
+
+/// Rhymes without tone, sorted (binary search).
+const RHYMES: [&str; 162] = [
+    "a", "ac", "ach", "ai", "am", "an", "ang", "anh", "ao", "ap", "at", "au", "ay", "e", "ec",
+    "em", "en", "eng", "eo", "ep", "et", "i", "ia", "ich", "im", "in", "inh", "ip", "it", "iu",
+    "iêc", "iêm", "iên", "iêng", "iêp", "iêt", "iêu", "o", "oa", "oac", "oach", "oai", "oam",
+    "oan", "oang", "oanh", "oao", "oap", "oat", "oay", "oc", "oe", "oen", "oeo", "oet", "oi", "om",
+    "on", "ong", "ooc", "oong", "op", "ot", "oăc", "oăm", "oăn", "oăng", "oăt", "u", "ua", "uc",
+    "ui", "um", "un", "ung", "up", "ut", "uy", "uya", "uych", "uyn", "uynh", "uyp", "uyt", "uyu",
+    "uyên", "uyêt", "uâc", "uân", "uâng", "uât", "uây", "uê", "uêch", "uênh", "uôc", "uôi", "uôm",
+    "uôn", "uông", "uôt", "uơ", "y", "yêm", "yên", "yêng", "yêt", "yêu", "âc", "âm", "ân", "âng",
+    "âp", "ât", "âu", "ây", "ê", "êch", "êm", "ên", "ênh", "êp", "êt", "êu", "ô", "ôc", "ôi", "ôm",
+    "ôn", "ông", "ôp", "ôt", "ăc", "ăm", "ăn", "ăng", "ăp", "ăt", "ơ", "ơi", "ơm", "ơn", "ơp",
+    "ơt", "ơu", "ư", "ưa", "ưc", "ưi", "ưm", "ưn", "ưng", "ưt", "ưu", "ươc", "ươi", "ươm", "ươn",
+    "ương", "ươp", "ươt", "ươu",
+];
+
+/// Longest token worth checking; longer ones are not syllables (`nghiêng` is 7).
+const MAX: usize = 8;
+
+fn is_vowel_base(c: char) -> bool {
+    matches!(
+        c,
+        'a' | 'ă' | 'â' | 'e' | 'ê' | 'i' | 'o' | 'ô' | 'ơ' | 'u' | 'ư' | 'y'
+    )
+}
+
+fn is_modified(c: char) -> bool {
+    matches!(c, 'ă' | 'â' | 'ê' | 'ô' | 'ơ' | 'ư')
+}
+
+/// Whether `token` is one Vietnamese syllable (any case, NFC).
+pub fn is_vietnamese_syllable(token: &str) -> bool {
+    let mut base = ['\0'; MAX];
+    let mut len = 0;
+    let mut tone = Tone::Level;
+    let mut tone_at = None;
+    for c in token.chars() {
+        if len == MAX {
+            return false;
+        }
+        let b = if c.is_ascii_alphabetic() {
+            c.to_ascii_lowercase()
+        } else if c == 'đ' || c == 'Đ' {
+            'đ'
+        } else if let Some(v) = letters::vowel(c) {
+            if v.tone != Tone::Level {
+                if tone_at.is_some() {
+                    return false;
+                }
+                tone = v.tone;
+                tone_at = Some(len);
+            }
+            v.base
+        } else {
+            return false;
+        };
+        base[len] = b;
+        len += 1;
+    }
+    let word = &base[..len];
+    if word.is_empty() {
+        return false;
+    }
+    for onset in ONSETS.iter().chain(std::iter::once(&"")) {
+        let n = onset.chars().count();
+        if n > word.len() || !onset.chars().zip(word).all(|(a, &b)| a == b) {
+            continue;
+        }
+        if spelling_ok(onset, &word[n..])
+            && rhyme_ok(onset, &word[n..], tone, tone_at.map(|t| t.wrapping_sub(n)))
+        {
+            return true;
+        }
+        // `gi` and `qu` may also be `g` + `i…` / a rhyme starting with `u`:
+        // `gìn`, and only the longest onset is tried otherwise.
+        if *onset != "gi" {
+            return false;
+        }
+    }
+    false
+}
+
+/// Spelling rules: `k`, `gh`, `ngh` only before `e ê i y`; `c`, `g`, `ng`
+/// never there (`gì` is `gi` + `ì`, so `g` + `i` stays allowed).
+fn spelling_ok(onset: &str, r: &[char]) -> bool {
+    let front = r
+        .first()
+        .is_some_and(|c| matches!(c, 'e' | 'ê' | 'i' | 'y'));
+    match onset {
+        "k" | "gh" | "ngh" => front,
+        "c" | "ng" => !front,
+        "g" => !front || r.first() == Some(&'i'),
+        _ => true,
+    }
+}
+
+/// The rhyme `r` (toneless) with the tone at index `at` of it (if any).
+fn rhyme_ok(onset: &str, r: &[char], tone: Tone, at: Option<usize>) -> bool {
+    if r.is_empty() || !is_vowel_base(r[0]) {
+        return false;
+    }
+    if let Some(at) = at {
+        if at >= r.len() {
+            return false; // the tone sits on the onset (`qúa`)
+        }
+    }
+    let mut buf = [0u8; 4 * MAX];
+    let mut n = 0;
+    for c in r {
+        n += c.encode_utf8(&mut buf[n..]).len();
+    }
+    let Ok(s) = std::str::from_utf8(&buf[..n]) else {
+        return false;
+    };
+    let known = RHYMES.binary_search(&s).is_ok()
+        // After `qu` the `u` is the glide: `quýt` = qu + `uyt`'s `yt`.
+        || (onset == "qu" && {
+            let mut b2 = [0u8; 4 * MAX + 1];
+            b2[0] = b'u';
+            b2[1..=n].copy_from_slice(&buf[..n]);
+            std::str::from_utf8(&b2[..=n]).is_ok_and(|s| RHYMES.binary_search(&s).is_ok())
+        });
+    if !known {
+        return false;
+    }
+    let vowels = r.iter().take_while(|c| is_vowel_base(**c)).count();
+    let coda = &r[vowels..];
+    let checked = matches!(coda, ['c'] | ['c', 'h'] | ['p'] | ['t']);
+    if checked && !matches!(tone, Tone::Acute | Tone::Dot) {
+        return false;
+    }
+    let Some(at) = at else {
+        return true;
+    };
+    if at >= vowels {
+        return false;
+    }
+    let cluster = &r[..vowels];
+    if let Some(last_mod) = cluster.iter().rposition(|c| is_modified(*c)) {
+        return at == last_mod;
+    }
+    match (cluster, coda.is_empty()) {
+        ([_], _) => at == 0,
+        (['o', 'a'] | ['o', 'e'] | ['u', 'y'] | ['o', 'o'], true) => at <= 1,
+        (['o', 'a'] | ['o', 'e'] | ['u', 'y'] | ['o', 'o'], false) => at == 1,
+        ([_, _, _], _) => at == 1,
+        _ => at == 0,
+    }
+}
+
+/// Where the tone goes in an open `oa`, `oe`, `uy` syllable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TonePlacement {
+    /// On the first vowel: `hòa`, `thủy`, `Ủy ban` (what the corpus and
+    /// `patterns/` mostly write).
+    First,
+    /// On the second vowel: `hoà`, `thuỷ`, `Uỷ ban`.
+    Second,
+}
+
+/// Rewrites the tone of every open `oa`/`oe`/`uy` word in `s` to `style`,
+/// keeping case and everything else (`Hoà bình` → `Hòa bình`). Not after `q`:
+/// in `quý`, `quà` the `u` is part of the onset and the tone is where it must be.
+pub fn place_tones(s: &str, style: TonePlacement) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out: Vec<char> = chars.clone();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_alphabetic() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && chars[i].is_alphabetic() {
+            i += 1;
+        }
+        let end = i;
+        if end - start < 2 {
+            continue;
+        }
+        let (a, b) = (chars[end - 2], chars[end - 1]);
+        let (Some(va), Some(vb)) = (letters::vowel(a), letters::vowel(b)) else {
+            continue;
+        };
+        if !matches!((va.base, vb.base), ('o', 'a') | ('o', 'e') | ('u', 'y')) {
+            continue;
+        }
+        if let Some(&before) = chars.get(end.wrapping_sub(3)).filter(|_| end - start >= 3) {
+            if before == 'q' || before == 'Q' || letters::vowel(before).is_some() {
+                continue;
+            }
+        }
+        let (tone, from_first) = match (va.tone, vb.tone) {
+            (t, Tone::Level) if t != Tone::Level => (t, true),
+            (Tone::Level, t) if t != Tone::Level => (t, false),
+            _ => continue,
+        };
+        let to_first = style == TonePlacement::First;
+        if from_first == to_first {
+            continue;
+        }
+        let (ta, tb) = if to_first {
+            (tone, Tone::Level)
+        } else {
+            (Tone::Level, tone)
+        };
+        if let (Some(na), Some(nb)) = (
+            letters::with_tone(va.base, ta, va.upper),
+            letters::with_tone(vb.base, tb, vb.upper),
+        ) {
+            out[end - 2] = na;
+            out[end - 1] = nb;
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// How a document's words read: the share of word tokens that are neither
+/// Vietnamese syllables nor abbreviations, codes or single letters.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Quality {
+    /// Word tokens looked at.
+    pub words: usize,
+    /// Of those, how many are not Vietnamese.
+    pub foreign: usize,
+}
+
+impl Quality {
+    /// `foreign / words`; 0 for a text with no words.
+    pub fn non_vietnamese_share(&self) -> f64 {
+        if self.words == 0 {
+            0.0
+        } else {
+            self.foreign as f64 / self.words as f64
+        }
+    }
+}
+
+/// Whether a word token counts as Vietnamese text (a syllable), or as a
+/// symbol that any Vietnamese document holds: digits inside (`V28`),
+/// capitals (`UBND`, `NĐ`, `II`), mixed-case codes (`QyĐ`, `CTr`), one letter.
+pub fn is_vietnamese_or_symbol(token: &str) -> bool {
+    let mut chars = token.chars();
+    let Some(first) = chars.next() else {
+        return true;
+    };
+    let mut single = true;
+    let mut later_upper = false;
+    let mut any_lower = first.is_lowercase();
+    for c in chars {
+        single = false;
+        if c.is_ascii_digit() {
+            return true;
+        }
+        if c.is_uppercase() {
+            later_upper = true;
+        } else if c.is_lowercase() {
+            any_lower = true;
+        }
+    }
+    if single || first.is_ascii_digit() {
+        return true;
+    }
+    // Codes and abbreviations are written with Vietnamese letters only;
+    // capitals like `Þ` inside a word are mojibake, not a code.
+    let vietnamese_letters = || {
+        token.chars().all(|c| {
+            c.is_ascii_alphanumeric() || c == 'Đ' || c == 'đ' || letters::vowel(c).is_some()
+        })
+    };
+    if (later_upper || !any_lower) && vietnamese_letters() {
+        return true;
+    }
+    is_vietnamese_syllable(token)
+}
+
+/// Scores up to `budget` word tokens of `text`, taken in eight evenly spaced
+/// stretches so a long document costs the same as a short one and a bad
+/// stretch anywhere is seen. Tokens are runs of letters, marks and digits;
+/// runs without a letter (numbers) are not words.
+pub fn quality(text: &str, budget: usize) -> Quality {
+    const STRETCHES: usize = 8;
+    let mut q = Quality {
+        words: 0,
+        foreign: 0,
+    };
+    let per = budget.div_ceil(STRETCHES).max(1);
+    let step = text.len() / STRETCHES;
+    let mut from = 0;
+    for k in 0..STRETCHES {
+        let mut start = (k * step).max(from);
+        while start < text.len() && !text.is_char_boundary(start) {
+            start += 1;
+        }
+        // Start at a word boundary: skip the rest of a word cut in half.
+        let rest = &text[start..];
+        let skip = if start == 0 {
+            0
+        } else {
+            rest.find(|c: char| !c.is_alphanumeric())
+                .unwrap_or(rest.len())
+        };
+        let mut seen = 0;
+        let mut pos = start + skip;
+        for tok in text[pos..]
+            // Superscript digits are footnote markers glued to a word (`hội³`).
+            .split(|c: char| !(c.is_alphabetic() || c.is_ascii_digit() || is_mark(c)))
+            .filter(|t| !t.is_empty())
+        {
+            if seen == per {
+                break;
+            }
+            pos = tok.as_ptr() as usize - text.as_ptr() as usize + tok.len();
+            if !tok.chars().any(char::is_alphabetic) {
+                continue;
+            }
+            seen += 1;
+            q.words += 1;
+            if !is_vietnamese_or_symbol(tok) {
+                q.foreign += 1;
+            }
+        }
+        from = pos;
+        if seen < per && pos >= text.len() {
+            break;
+        }
+    }
+    q
+}
+
+fn is_mark(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rhymes_are_sorted_for_binary_search() {
+        assert!(RHYMES.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn common_syllables_are_syllables() {
+        for w in [
+            "Nghị", "định", "số", "của", "Chính", "phủ", "người", "được", "Việt", "một", "cộng",
+            "quý", "quyết", "Quốc", "giữ", "gì", "gìn", "giếng", "khuỷu", "ngoài", "hòa", "hoà",
+            "thủy", "thuỷ", "Ủy", "Uỷ", "hoàn", "tiếng", "cửa", "mưa", "oan", "yêu", "NGHỊ",
+            "ĐỊNH", "xoong", "thuở", "huấn", "tuyên", "truyền", "khuyến", "a", "ở", "ý",
+        ] {
+            assert!(is_vietnamese_syllable(w), "{w} should be a syllable");
+        }
+    }
+
+    #[test]
+    fn mojibake_and_foreign_words_are_not_syllables() {
+        for w in [
+            "ViÖt", "NghÞ", "Vieät", "Internet", "Viet", "cac", "hoàǹ", "qúa", "tiéng", "ngừoi",
+            "hòan", "Nghò", "ñònh", "xyz", "strength", "tièng",
+        ] {
+            assert!(!is_vietnamese_syllable(w), "{w} should not be a syllable");
+        }
+    }
+
+    #[test]
+    fn symbols_and_abbreviations_are_not_counted_as_foreign() {
+        for w in [
+            "UBND", "NĐ", "CP", "BCA", "HĐND", "V28", "QyĐ", "CTr", "b", "II",
+        ] {
+            assert!(is_vietnamese_or_symbol(w), "{w}");
+        }
+        assert!(!is_vietnamese_or_symbol("Vieät"));
+    }
+
+    #[test]
+    fn tone_placement_moves_only_open_oa_oe_uy_and_keeps_case() {
+        let old = "Hoà bình, thuỷ lợi, Uỷ ban, khoẻ, hoàn thành, quý, ngoài";
+        let new = place_tones(old, TonePlacement::First);
+        assert_eq!(
+            new,
+            "Hòa bình, thủy lợi, Ủy ban, khỏe, hoàn thành, quý, ngoài"
+        );
+        assert_eq!(place_tones(&new, TonePlacement::Second), old);
+        assert_eq!(place_tones("HOÀ THUỶ", TonePlacement::First), "HÒA THỦY");
+    }
+
+    #[test]
+    fn quality_counts_foreign_words_and_skips_numbers() {
+        let q = quality("Nghị định số 06/2013/NĐ-CP của Chính phủ", 1000);
+        assert_eq!((q.words, q.foreign), (8, 0), "{q:?}");
+        let bad = quality("NghÞ ®Þnh sè 06/2013/N§-CP cña ChÝnh phñ", 1000);
+        assert!(bad.non_vietnamese_share() >= 0.5, "{bad:?}");
+    }
+
+    #[test]
+    fn quality_looks_at_no_more_than_its_budget() {
+        let text = "một hai ba ".repeat(10_000);
+        let q = quality(&text, 800);
+        assert!(q.words <= 800 && q.words >= 700, "{q:?}");
+    }
+}
