@@ -614,7 +614,16 @@ fn decode_viqr(text: &str) -> String {
         }
         if let Some(mark) = viqr_mark(c) {
             let is_tone = matches!(mark, Mark::Tone(_));
-            if !(is_tone && word_toned) {
+            // `I.`, `II.`, `TT-BCA.`: a full stop or question mark after a word
+            // in capitals, ending it, is punctuation, not a dot below or hook.
+            let ends_word = !chars.get(i + 1).is_some_and(|n| n.is_alphabetic());
+            let capitals_word = out
+                .chars()
+                .rev()
+                .take_while(|c| c.is_alphabetic() || is_combining(*c))
+                .all(|c| !c.is_lowercase());
+            let punctuation = matches!(c, '.' | '?') && ends_word && capitals_word;
+            if !(punctuation || is_tone && word_toned) {
                 if let Some((m, t)) = open.as_mut().and_then(|o| o.apply(mark)) {
                     out.extend(m);
                     out.extend(t);
@@ -632,6 +641,10 @@ fn decode_viqr(text: &str) -> String {
         i += 1;
     }
     out.nfc().collect()
+}
+
+fn is_combining(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036F}')
 }
 
 // ---------------------------------------------------------------- Windows-1258
@@ -804,7 +817,17 @@ mod tests {
                 } else {
                     format!("t{c}n")
                 };
-                for s in [c.to_string(), word] {
+                // A lone VIQR capital ending in `.` or `?` reads as a
+                // sentence end (`A.`, `I.`): the word form covers those letters.
+                let lone_is_punctuation = enc == Legacy::Viqr
+                    && c.is_uppercase()
+                    && letters::vowel(c).is_some_and(|v| matches!(v.tone, Tone::Dot | Tone::Hook));
+                let forms = if lone_is_punctuation {
+                    vec![word]
+                } else {
+                    vec![c.to_string(), word]
+                };
+                for s in forms {
                     let bytes = encode(enc, &s);
                     let back = decode_bytes(enc, &bytes);
                     if back != s {
@@ -871,6 +894,10 @@ mod tests {
         assert_eq!(decode_bytes(Legacy::Viqr, b"Ha` No^.i."), "Hà Nội.");
         assert_eq!(decode_bytes(Legacy::Viqr, b"Nam. dd D- \\."), "Nam. đ D- .");
         assert_eq!(decode_bytes(Legacy::Viqr, b"ngu+o+`i d-i"), "người đi");
+        assert_eq!(
+            decode_bytes(Legacy::Viqr, b"II. Tho^ng tu+ 23/2012/TT-BCA. Ba."),
+            "II. Thông tư 23/2012/TT-BCA. Bạ"
+        );
     }
 
     #[test]

@@ -282,14 +282,22 @@ pub fn is_vietnamese_or_symbol(token: &str) -> bool {
     if single || first.is_ascii_digit() {
         return true;
     }
-    // Codes and abbreviations are written with Vietnamese letters only;
-    // capitals like `Þ` inside a word are mojibake, not a code.
-    let vietnamese_letters = || {
-        token.chars().all(|c| {
-            c.is_ascii_alphanumeric() || c == 'Đ' || c == 'đ' || letters::vowel(c).is_some()
-        })
-    };
-    if (later_upper || !any_lower) && vietnamese_letters() {
+    // Mixed-case codes are ASCII (and Đ): a capital `Þ` or `Ư` inside a
+    // small word is mojibake (`ViÖt`, TCVN3 read as VNI: `ViƯt`), not a code.
+    // All-capital words may hold any Vietnamese letter (`NGHỊ`, `HĐND`).
+    if later_upper
+        && any_lower
+        && token
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == 'Đ' || c == 'đ')
+    {
+        return true;
+    }
+    if !any_lower
+        && token
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == 'Đ' || letters::vowel(c).is_some())
+    {
         return true;
     }
     is_vietnamese_syllable(token)
@@ -392,6 +400,7 @@ mod tests {
             assert!(is_vietnamese_or_symbol(w), "{w}");
         }
         assert!(!is_vietnamese_or_symbol("Vieät"));
+        assert!(!is_vietnamese_or_symbol("ViƯt"));
     }
 
     #[test]
