@@ -30,7 +30,7 @@ const CHUNK: usize = 256;
 
 /// Word tokens sampled for `text.non_vietnamese_share`: enough for a stable
 /// share, few enough to cost nothing next to extraction.
-const QUALITY_SAMPLE: usize = 1600;
+const QUALITY_SAMPLE: usize = 600;
 
 /// Above this share of non-Vietnamese words a document gets a
 /// `poor_text_quality` warning. The five corpus reports are under 0.2%;

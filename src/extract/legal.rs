@@ -120,7 +120,7 @@ impl LegalExtractor {
             issuer_stops: p
                 .issuer_stops
                 .iter()
-                .map(|w| place_tones(w, TonePlacement::First))
+                .map(|w| place_tones(w, TonePlacement::First).into_owned())
                 .collect(),
             so_before: compile("legal list item", r"(?i)(?:^|[^\p{L}])(?P<so>số)[\s:]*$")?,
             tail_date: compile(
@@ -282,7 +282,7 @@ impl LegalExtractor {
             let core = word.trim_end_matches([',', ';', '.', ':', ')', '”', '"']);
             let placed = place_tones(core, TonePlacement::First);
             if core.is_empty()
-                || self.issuer_stops.contains(&placed)
+                || self.issuer_stops.iter().any(|w| *w == placed)
                 || core.starts_with(['(', '“', '"', '-', '–'])
             {
                 break;

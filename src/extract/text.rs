@@ -65,8 +65,9 @@ pub(crate) fn alternation<'a>(phrases: impl IntoIterator<Item = &'a str>) -> Str
     if v.is_empty() {
         return r"[^\s\S]".to_string();
     }
+    let mut seen = std::collections::HashSet::new();
+    v.retain(|p| seen.insert(p.clone()));
     v.sort_by_key(|p| std::cmp::Reverse(p.chars().count()));
-    v.dedup();
     v.iter()
         .map(|p| {
             p.split_whitespace()

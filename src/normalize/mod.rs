@@ -18,6 +18,8 @@ pub mod legacy;
 pub mod letters;
 pub mod syllable;
 
+use std::borrow::Cow;
+
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::document::{BlockKind, Document};
@@ -82,9 +84,22 @@ pub fn normalize_str(s: &str) -> String {
 /// (`hòa`, `Ủy ban`: 48 `ủy` against 0 `uỷ` in the five reports), so a
 /// canonical name looks like what people type today.
 pub fn canonical_key(s: &str) -> String {
-    let nfc = normalize_str(s);
-    let lower: Vec<String> = nfc.split_whitespace().map(str::to_lowercase).collect();
-    syllable::place_tones(&lower.join(" "), syllable::TonePlacement::First)
+    let nfc: Cow<str> = if is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.nfc().collect())
+    };
+    let mut key = String::with_capacity(nfc.len());
+    for word in nfc.split_whitespace() {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    match syllable::place_tones(&key, syllable::TonePlacement::First) {
+        Cow::Borrowed(_) => key,
+        Cow::Owned(placed) => placed,
+    }
 }
 
 /// The spellings of a vocabulary phrase that text may hold: as written, and
@@ -96,7 +111,7 @@ pub fn spellings(phrase: &str) -> Vec<String> {
         syllable::TonePlacement::First,
         syllable::TonePlacement::Second,
     ] {
-        let s = syllable::place_tones(phrase, style);
+        let s = syllable::place_tones(phrase, style).into_owned();
         if !v.contains(&s) {
             v.push(s);
         }

@@ -11,13 +11,10 @@
 //! `p` or `t` takes only the acute or the dot below (`các`, `một`). Case is
 //! ignored.
 
-use super::letters::{self, Tone};
+use std::borrow::Cow;
+use std::sync::OnceLock;
 
-/// Onsets, longest first so `ngh` wins over `ng` and `n`.
-const ONSETS: [&str; 27] = [
-    "ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr", "b", "c", "d", "đ", "g",
-    "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "x",
-];
+use super::letters::{self, Tone};
 
 /// Rhymes without tone, sorted (binary search).
 const RHYMES: [&str; 162] = [
@@ -82,23 +79,113 @@ pub fn is_vietnamese_syllable(token: &str) -> bool {
     if word.is_empty() {
         return false;
     }
-    for onset in ONSETS.iter().chain(std::iter::once(&"")) {
-        let n = onset.chars().count();
-        if n > word.len() || !onset.chars().zip(word).all(|(a, &b)| a == b) {
-            continue;
-        }
-        if spelling_ok(onset, &word[n..])
-            && rhyme_ok(onset, &word[n..], tone, tone_at.map(|t| t.wrapping_sub(n)))
-        {
-            return true;
-        }
-        // `gi` and `qu` may also be `g` + `i…` / a rhyme starting with `u`:
-        // `gìn`, and only the longest onset is tried otherwise.
-        if *onset != "gi" {
-            return false;
+    let Some(onset) = onset_of(word) else {
+        return false;
+    };
+    let n = onset.len_chars();
+    let at = |n: usize| tone_at.map(|t| t.wrapping_sub(n));
+    if spelling_ok(onset.0, &word[n..]) && rhyme_ok(onset.0, &word[n..], tone, at(n)) {
+        return true;
+    }
+    // `gi` may also be `g` + a rhyme starting with `i`: `gìn`, `gì`.
+    onset.0 == "gi" && rhyme_ok("g", &word[1..], tone, at(1))
+}
+
+/// An onset and its length; `None` for a letter no syllable starts with.
+#[derive(Clone, Copy)]
+struct Onset(&'static str);
+
+impl Onset {
+    fn len_chars(self) -> usize {
+        // Every onset letter but `đ` is ASCII; `đ` is an onset on its own.
+        if self.0 == "đ" {
+            1
+        } else {
+            self.0.len()
         }
     }
-    false
+}
+
+/// The longest onset `w` starts with (`ngh` before `ng` before `n`).
+fn onset_of(w: &[char]) -> Option<Onset> {
+    let (c1, c2) = (w.get(1).copied(), w.get(2).copied());
+    let o = match w.first()? {
+        'n' => match (c1, c2) {
+            (Some('g'), Some('h')) => "ngh",
+            (Some('g'), _) => "ng",
+            (Some('h'), _) => "nh",
+            _ => "n",
+        },
+        'c' if c1 == Some('h') => "ch",
+        'c' => "c",
+        'g' => match c1 {
+            Some('h') => "gh",
+            Some('i') => "gi",
+            _ => "g",
+        },
+        'k' if c1 == Some('h') => "kh",
+        'k' => "k",
+        'p' if c1 == Some('h') => "ph",
+        'p' => "p",
+        'q' if c1 == Some('u') => "qu",
+        't' => match c1 {
+            Some('h') => "th",
+            Some('r') => "tr",
+            _ => "t",
+        },
+        'b' => "b",
+        'd' => "d",
+        'đ' => "đ",
+        'h' => "h",
+        'l' => "l",
+        'm' => "m",
+        'r' => "r",
+        's' => "s",
+        'v' => "v",
+        'x' => "x",
+        c if is_vowel_base(*c) => "",
+        _ => return None,
+    };
+    Some(Onset(o))
+}
+
+/// The toneless letters of Vietnamese as small numbers, five bits each, so a
+/// rhyme of up to five letters is one `u32` (rhymes are looked up per word).
+#[inline]
+fn letter_code(c: char) -> Option<u32> {
+    Some(match c {
+        // No Vietnamese rhyme holds these; their codes go to `ơ` and `ư`.
+        'f' | 'j' | 'w' | 'z' => return None,
+        'a'..='z' => c as u32 - 'a' as u32 + 1,
+        'ă' => 27,
+        'â' => 28,
+        'đ' => 29,
+        'ê' => 30,
+        'ô' => 31,
+        'ơ' => 'f' as u32 - 'a' as u32 + 1,
+        'ư' => 'j' as u32 - 'a' as u32 + 1,
+        _ => return None,
+    })
+}
+
+fn rhyme_key(r: impl IntoIterator<Item = char>) -> Option<u32> {
+    let mut key = 0u32;
+    for (i, c) in r.into_iter().enumerate() {
+        if i == 5 {
+            return None;
+        }
+        key = key << 5 | letter_code(c)?;
+    }
+    Some(key)
+}
+
+fn rhyme_keys() -> &'static [u32] {
+    static KEYS: OnceLock<Vec<u32>> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let mut v: Vec<u32> = RHYMES.iter().filter_map(|r| rhyme_key(r.chars())).collect();
+        v.sort_unstable();
+        v
+    })
 }
 
 /// Spelling rules: `k`, `gh`, `ngh` only before `e ê i y`; `c`, `g`, `ng`
@@ -125,22 +212,12 @@ fn rhyme_ok(onset: &str, r: &[char], tone: Tone, at: Option<usize>) -> bool {
             return false; // the tone sits on the onset (`qúa`)
         }
     }
-    let mut buf = [0u8; 4 * MAX];
-    let mut n = 0;
-    for c in r {
-        n += c.encode_utf8(&mut buf[n..]).len();
-    }
-    let Ok(s) = std::str::from_utf8(&buf[..n]) else {
-        return false;
-    };
-    let known = RHYMES.binary_search(&s).is_ok()
+    let keys = rhyme_keys();
+    let known = rhyme_key(r.iter().copied()).is_some_and(|k| keys.binary_search(&k).is_ok())
         // After `qu` the `u` is the glide: `quýt` = qu + `uyt`'s `yt`.
-        || (onset == "qu" && {
-            let mut b2 = [0u8; 4 * MAX + 1];
-            b2[0] = b'u';
-            b2[1..=n].copy_from_slice(&buf[..n]);
-            std::str::from_utf8(&b2[..=n]).is_ok_and(|s| RHYMES.binary_search(&s).is_ok())
-        });
+        || (onset == "qu"
+            && rhyme_key(std::iter::once('u').chain(r.iter().copied()))
+                .is_some_and(|k| keys.binary_search(&k).is_ok()));
     if !known {
         return false;
     }
@@ -182,7 +259,25 @@ pub enum TonePlacement {
 /// Rewrites the tone of every open `oa`/`oe`/`uy` word in `s` to `style`,
 /// keeping case and everything else (`Hoà bình` → `Hòa bình`). Not after `q`:
 /// in `quý`, `quà` the `u` is part of the onset and the tone is where it must be.
-pub fn place_tones(s: &str, style: TonePlacement) -> String {
+pub fn place_tones(s: &str, style: TonePlacement) -> Cow<'_, str> {
+    // Most words hold no `oa`/`oe`/`uy` pair with a tone: no copy for them.
+    let mut prev: Option<letters::Vowel> = None;
+    let mut candidate = false;
+    for c in s.chars() {
+        let v = letters::vowel(c);
+        if let (Some(a), Some(b)) = (prev, v) {
+            if matches!((a.base, b.base), ('o', 'a') | ('o', 'e') | ('u', 'y'))
+                && (a.tone != Tone::Level || b.tone != Tone::Level)
+            {
+                candidate = true;
+                break;
+            }
+        }
+        prev = v;
+    }
+    if !candidate {
+        return Cow::Borrowed(s);
+    }
     let chars: Vec<char> = s.chars().collect();
     let mut out: Vec<char> = chars.clone();
     let mut i = 0;
@@ -233,7 +328,7 @@ pub fn place_tones(s: &str, style: TonePlacement) -> String {
             out[end - 1] = nb;
         }
     }
-    out.into_iter().collect()
+    Cow::Owned(out.into_iter().collect())
 }
 
 /// How a document's words read: the share of word tokens that are neither
@@ -267,16 +362,16 @@ pub fn is_vietnamese_or_symbol(token: &str) -> bool {
     };
     let mut single = true;
     let mut later_upper = false;
-    let mut any_lower = first.is_lowercase();
+    let mut any_lower = case_of(first) == Case::Lower;
     for c in chars {
         single = false;
         if c.is_ascii_digit() {
             return true;
         }
-        if c.is_uppercase() {
-            later_upper = true;
-        } else if c.is_lowercase() {
-            any_lower = true;
+        match case_of(c) {
+            Case::Upper => later_upper = true,
+            Case::Lower => any_lower = true,
+            Case::None => {}
         }
     }
     if single || first.is_ascii_digit() {
@@ -301,6 +396,48 @@ pub fn is_vietnamese_or_symbol(token: &str) -> bool {
         return true;
     }
     is_vietnamese_syllable(token)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Case {
+    Upper,
+    Lower,
+    None,
+}
+
+/// The case of a character, without Unicode table look-ups for ASCII and
+/// Vietnamese letters (this runs on every sampled character).
+#[inline]
+fn case_of(c: char) -> Case {
+    if c.is_ascii() {
+        return if c.is_ascii_uppercase() {
+            Case::Upper
+        } else if c.is_ascii_lowercase() {
+            Case::Lower
+        } else {
+            Case::None
+        };
+    }
+    if let Some(v) = letters::vowel(c) {
+        return if v.upper { Case::Upper } else { Case::Lower };
+    }
+    match c {
+        'đ' => Case::Lower,
+        'Đ' => Case::Upper,
+        _ if c.is_uppercase() => Case::Upper,
+        _ if c.is_lowercase() => Case::Lower,
+        _ => Case::None,
+    }
+}
+
+/// Letters, with the same fast paths as [`case_of`].
+#[inline]
+fn is_letter(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphabetic()
+    } else {
+        letters::vowel(c).is_some() || c == 'đ' || c == 'Đ' || c.is_alphabetic()
+    }
 }
 
 /// Scores up to `budget` word tokens of `text`, taken in eight evenly spaced
@@ -333,14 +470,14 @@ pub fn quality(text: &str, budget: usize) -> Quality {
         let mut pos = start + skip;
         for tok in text[pos..]
             // Superscript digits are footnote markers glued to a word (`hội³`).
-            .split(|c: char| !(c.is_alphabetic() || c.is_ascii_digit() || is_mark(c)))
+            .split(|c: char| !(is_letter(c) || c.is_ascii_digit() || is_mark(c)))
             .filter(|t| !t.is_empty())
         {
             if seen == per {
                 break;
             }
             pos = tok.as_ptr() as usize - text.as_ptr() as usize + tok.len();
-            if !tok.chars().any(char::is_alphabetic) {
+            if !tok.chars().any(is_letter) {
                 continue;
             }
             seen += 1;
@@ -366,8 +503,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rhymes_are_sorted_for_binary_search() {
-        assert!(RHYMES.windows(2).all(|w| w[0] < w[1]));
+    fn every_rhyme_has_a_distinct_key() {
+        assert_eq!(rhyme_keys().len(), RHYMES.len());
+        assert!(rhyme_keys().windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]
@@ -386,7 +524,7 @@ mod tests {
     fn mojibake_and_foreign_words_are_not_syllables() {
         for w in [
             "ViÖt", "NghÞ", "Vieät", "Internet", "Viet", "cac", "hoàǹ", "qúa", "tiéng", "ngừoi",
-            "hòan", "Nghò", "ñònh", "xyz", "strength", "tièng",
+            "hòan", "Nghò", "ñònh", "xyz", "strength", "tièng", "thuf",
         ] {
             assert!(!is_vietnamese_syllable(w), "{w} should not be a syllable");
         }
