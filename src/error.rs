@@ -24,7 +24,7 @@ pub enum DocError {
     UnsupportedFormat { format: &'static str },
     #[error("not a text, PDF or DOCX file: it holds binary data (UTF-16 text needs a byte-order mark; save it as UTF-8)")]
     NotADocument,
-    #[error("not valid UTF-8 at byte {offset}: the file may use a legacy Vietnamese encoding (TCVN3, VNI, Windows-1258); convert it to UTF-8, e.g. `iconv -f CP1258 -t UTF-8`")]
+    #[error("not valid UTF-8 at byte {offset}, and no legacy Vietnamese encoding (TCVN3, VNI, Windows-1258) reads it clearly as Vietnamese; name the encoding with --encoding, or convert the file to UTF-8")]
     InvalidEncoding { offset: usize },
     #[error("UTF-16 text with an odd number of bytes or an unpaired surrogate near byte {offset}")]
     InvalidUtf16 { offset: usize },

@@ -75,8 +75,19 @@ pub struct ErrorInfo {
 /// The normalized text that entity offsets point into (`vanban text FILE` prints it).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct TextInfo {
-    /// Encoding the file was decoded from.
+    /// Encoding the file was decoded from: `utf-8`, `utf-16le`, `utf-16be`,
+    /// `tcvn3`, `vni`, `viqr` or `windows-1258`.
     pub encoding: String,
+    /// How sure the reader is of `encoding`, 0 to 1: 1 for a byte-order mark
+    /// or valid UTF-8; for a legacy encoding, the share of the words holding
+    /// non-ASCII letters that it decodes to Vietnamese syllables.
+    pub encoding_confidence: f64,
+    /// True when `encoding` was named with `--encoding` rather than detected.
+    pub encoding_forced: bool,
+    /// Share (0 to 1) of sampled word tokens that are neither Vietnamese
+    /// syllables nor abbreviations, codes or single letters. Near 0 for a clean
+    /// report; high for mojibake (a wrong encoding) or a foreign-language text.
+    pub non_vietnamese_share: f64,
     /// Length of the normalized text in Unicode scalar values.
     pub chars: usize,
 }
@@ -174,7 +185,9 @@ pub struct NumberValue {
 /// Something about the document worth a reader's attention; not an error.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Warning {
-    /// Stable code: `invalid_date`, `ambiguous_short_reference`, `empty_document`...
+    /// Stable code: `invalid_date`, `ambiguous_short_reference`, `empty_document`,
+    /// `legacy_encoding` (the text was decoded from a detected legacy encoding),
+    /// `poor_text_quality` (many words are not Vietnamese: likely mojibake)...
     pub kind: String,
     pub message: String,
     #[serde(flatten)]

@@ -90,7 +90,8 @@ fn one_unreadable_file_gets_an_error_record_and_the_others_still_come_out() {
         "Thực hiện Nghị định số 06/2013/NĐ-CP ngày 09/01/2013 của Chính phủ",
     )
     .unwrap();
-    std::fs::write(dir.join("b_legacy.txt"), b"B\xb8o c\xb8o Vi\xd6t Nam").unwrap(); // TCVN3 bytes
+    // Not UTF-8, and no legacy table makes Vietnamese of it either.
+    std::fs::write(dir.join("b_legacy.txt"), b"Bao cao \xd6\xd6\xd6 Nam").unwrap();
     std::fs::write(dir.join("c_scan.pdf"), b"%PDF-1.4\n%...").unwrap();
     std::fs::write(dir.join("d_good.txt"), "Đạt 95,2% với 1.212 khu dân cư").unwrap();
     let missing = dir.join("z_missing.txt");
@@ -139,7 +140,7 @@ fn one_unreadable_file_gets_an_error_record_and_the_others_still_come_out() {
     assert_eq!(recs[3]["percentages"][0]["value"], 95.2);
     let message = recs[1]["error"]["message"].as_str().unwrap();
     assert!(
-        message.contains("iconv"),
+        message.contains("--encoding"),
         "the message says what to do: {message}"
     );
     std::fs::remove_dir_all(&dir).ok();
@@ -333,4 +334,102 @@ fn output_to_a_device_or_fifo_is_written_in_place_not_replaced() {
     let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
     assert!(kind.is_fifo(), "the FIFO was replaced by {kind:?}");
     assert!(!dir.join("out.fifo.part").exists());
+}
+
+#[test]
+fn a_tcvn3_file_is_decoded_and_its_record_says_how_and_how_sure() {
+    let dir = scratch("tcvn3");
+    let file = dir.join("cv.txt");
+    // "Thực hiện Nghị định số 06/2013/NĐ-CP của Chính phủ" in TCVN3 bytes.
+    std::fs::write(
+        &file,
+        b"Th\xf9c hi\xd6n Ngh\xde \xae\xdenh s\xe8 06/2013/N\xa7-CP c\xf1a Ch\xddnh ph\xf1",
+    )
+    .unwrap();
+    let out = vanban(&["extract", "-q", s(&file)]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rec = &records(&out)[0];
+    assert_eq!(rec["text"]["encoding"], "tcvn3");
+    assert_eq!(rec["text"]["encoding_forced"], false);
+    assert!(
+        rec["text"]["encoding_confidence"].as_f64().unwrap() > 0.9,
+        "{}",
+        rec["text"]
+    );
+    assert!(
+        rec["text"]["non_vietnamese_share"].as_f64().unwrap() < 0.05,
+        "{}",
+        rec["text"]
+    );
+    assert_eq!(
+        rec["legal_references"][0]["text"],
+        "Nghị định số 06/2013/NĐ-CP"
+    );
+    let kinds: Vec<&str> = rec["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w["kind"].as_str())
+        .collect();
+    assert!(kinds.contains(&"legacy_encoding"), "{kinds:?}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn text_show_encoding_reports_on_stderr_and_keeps_stdout_the_text() {
+    let path = "tests/fixtures/legacy/vni/002_eb8113f2a36168c7.txt";
+    let out = vanban(&["text", "--show-encoding", path]);
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("encoding vni (detected, confidence 1.00)")
+            && err.contains("non-Vietnamese words"),
+        "{err}"
+    );
+    let plain = stdout(&vanban(&["text", "corpus/002_eb8113f2a36168c7.txt"]));
+    assert_eq!(
+        stdout(&out),
+        plain,
+        "the text alone on stdout, as decoded from VNI"
+    );
+}
+
+#[test]
+fn encoding_flag_forces_a_decoding_and_rejects_unknown_names() {
+    let path = "tests/fixtures/legacy/cp1258/003_aa8df71f85683636.txt";
+    // Forced to the wrong table: read as told, and the record shows it is bad.
+    let out = vanban(&["extract", "-q", "--encoding", "vni", path]);
+    let rec = &records(&out)[0];
+    assert_eq!(rec["text"]["encoding"], "vni");
+    assert_eq!(rec["text"]["encoding_forced"], true);
+    assert!(
+        rec["text"]["non_vietnamese_share"].as_f64().unwrap() > 0.1,
+        "{}",
+        rec["text"]
+    );
+    let kinds: Vec<&str> = rec["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w["kind"].as_str())
+        .collect();
+    assert!(kinds.contains(&"poor_text_quality"), "{kinds:?}");
+    let out = vanban(&[
+        "text",
+        "--encoding",
+        "windows-1258",
+        "--show-encoding",
+        path,
+    ]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("encoding windows-1258 (forced"));
+    let out = vanban(&["text", "--encoding", "latin-9", path]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("tcvn3"),
+        "lists the names"
+    );
 }

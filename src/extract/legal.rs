@@ -14,6 +14,7 @@ use regex::Regex;
 use super::text::{after, alternation, before, captures_resuming, compile, key, WORD_END};
 use super::{Claims, Entities};
 use crate::error::PatternError;
+use crate::normalize::syllable::{place_tones, TonePlacement};
 use crate::normalize::OffsetMap;
 use crate::patterns::Patterns;
 use crate::record::{LegalRef, Warning};
@@ -114,7 +115,13 @@ impl LegalExtractor {
                     alternation(p.units.iter().map(String::as_str))
                 ),
             )?,
-            issuer_stops: p.issuer_stops.clone(),
+            // Case matters here (`Ban` starts a name, `ban hành` ends one), but
+            // tone placement does not: `khoá` stops like `khóa`.
+            issuer_stops: p
+                .issuer_stops
+                .iter()
+                .map(|w| place_tones(w, TonePlacement::First).into_owned())
+                .collect(),
             so_before: compile("legal list item", r"(?i)(?:^|[^\p{L}])(?P<so>số)[\s:]*$")?,
             tail_date: compile(
                 "legal date",
@@ -273,8 +280,9 @@ impl LegalExtractor {
             at = start + piece.len();
             let word = piece.trim_end();
             let core = word.trim_end_matches([',', ';', '.', ':', ')', '”', '"']);
+            let placed = place_tones(core, TonePlacement::First);
             if core.is_empty()
-                || self.issuer_stops.iter().any(|w| w == core)
+                || self.issuer_stops.iter().any(|w| *w == placed)
                 || core.starts_with(['(', '“', '"', '-', '–'])
             {
                 break;
@@ -742,6 +750,25 @@ mod tests {
         assert_eq!(r.issuer.as_deref(), Some("Bộ Công an"));
         let r = one("Thông tư số 46/2014/TT-BCA của Bộ Công an Quy định chi tiết");
         assert_eq!(r.issuer.as_deref(), Some("Bộ Công an"));
+    }
+
+    #[test]
+    fn vocabulary_matches_whatever_the_tone_placement_case_or_composition() {
+        // Not in patterns/ as written: `Văn hoá` (tone on the second vowel).
+        let r = one("Thông tư số 05/2020/TT-BVHTTDL của Bộ Văn hoá, Thể thao và Du lịch");
+        assert_eq!(
+            r.issuer.as_deref(),
+            Some("Bộ Văn hóa, Thể thao và Du lịch"),
+            "{r:?}"
+        );
+        let r = one("Bản thoả thuận số 12/BTT-UBND");
+        assert_eq!(r.doc_type.as_deref(), Some("Bản thỏa thuận"), "{r:?}");
+        // Decomposed and upper case.
+        let r = one("NGHI\u{323} ĐI\u{323}NH số 06/2013/NĐ-CP");
+        assert_eq!(r.doc_type.as_deref(), Some("Nghị định"), "{r:?}");
+        // A stop word with the other tone placement still ends the issuer.
+        let r = one("Nghị quyết số 12/2017/NQ-HĐND của Hội đồng nhân dân tỉnh khoá XVII");
+        assert_eq!(r.issuer.as_deref(), Some("Hội đồng nhân dân tỉnh"), "{r:?}");
     }
 
     #[test]

@@ -50,20 +50,24 @@ pub(crate) fn char_at(text: &str, pos: usize) -> Option<char> {
 
 /// Builds a regex alternation of phrases, longest first so that
 /// `Chương trình hành động` wins over `Chương trình`; spaces inside a phrase
-/// match any whitespace run (line breaks included).
+/// match any whitespace run (line breaks included). Each phrase also matches
+/// with its other tone placement (`Ủy ban` / `Uỷ ban`, see
+/// [`crate::normalize::spellings`]).
 ///
 /// No phrases gives a pattern that never matches: an emptied vocabulary file
 /// must switch its rule off, not make it match everywhere.
 pub(crate) fn alternation<'a>(phrases: impl IntoIterator<Item = &'a str>) -> String {
-    let mut v: Vec<&str> = phrases
+    let mut v: Vec<String> = phrases
         .into_iter()
         .filter(|p| !p.trim().is_empty())
+        .flat_map(crate::normalize::spellings)
         .collect();
     if v.is_empty() {
         return r"[^\s\S]".to_string();
     }
+    let mut seen = std::collections::HashSet::new();
+    v.retain(|p| seen.insert(p.clone()));
     v.sort_by_key(|p| std::cmp::Reverse(p.chars().count()));
-    v.dedup();
     v.iter()
         .map(|p| {
             p.split_whitespace()
@@ -75,12 +79,10 @@ pub(crate) fn alternation<'a>(phrases: impl IntoIterator<Item = &'a str>) -> Str
         .join("|")
 }
 
-/// Lower-cases and collapses whitespace: the lookup key of a vocabulary phrase.
+/// The lookup key of a vocabulary phrase: [`crate::normalize::canonical_key`]
+/// (lower case, collapsed whitespace, one tone placement).
 pub(crate) fn key(s: &str) -> String {
-    s.split_whitespace()
-        .map(str::to_lowercase)
-        .collect::<Vec<_>>()
-        .join(" ")
+    crate::normalize::canonical_key(s)
 }
 
 /// Like `Regex::captures_iter`, but each search resumes where group `group`

@@ -10,7 +10,7 @@ mod txt;
 use crate::document::{Document, Format};
 use crate::error::DocError;
 
-pub use txt::read_txt;
+pub use txt::{read_txt, read_txt_as, Decoding, ForcedEncoding};
 
 /// Extensions picked up when walking a folder (files named explicitly are always read).
 pub const KNOWN_EXTENSIONS: &[&str] = &["txt", "pdf", "docx"];
@@ -57,6 +57,27 @@ pub fn read(bytes: &[u8], format: Format) -> Result<Document, DocError> {
         Format::Pdf => Err(DocError::UnsupportedFormat { format: "PDF" }),
         Format::Docx => Err(DocError::UnsupportedFormat { format: "DOCX" }),
         Format::Unknown => Err(DocError::NotADocument),
+    }
+}
+
+/// Like [`read`], with an encoding to force on text files, and how the text
+/// was decoded. Other formats say their own encoding (a legacy font inside a
+/// DOCX or PDF is the reader's business: `normalize::legacy::encoding_for_font`).
+pub fn read_as(
+    bytes: &[u8],
+    format: Format,
+    forced: Option<ForcedEncoding>,
+) -> Result<(Document, Decoding), DocError> {
+    match format {
+        Format::Txt => read_txt_as(bytes, forced),
+        _ => read(bytes, format).map(|doc| {
+            let decoding = Decoding {
+                encoding: doc.encoding,
+                confidence: 1.0,
+                forced: false,
+            };
+            (doc, decoding)
+        }),
     }
 }
 

@@ -14,6 +14,12 @@
 //! any whitespace run, newlines included, as a gap, which is what keeps
 //! `Kế hoạch số\n50/KH-UBND` or `NĐ-\nCP` one entity.
 
+pub mod legacy;
+pub mod letters;
+pub mod syllable;
+
+use std::borrow::Cow;
+
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::document::{BlockKind, Document};
@@ -66,6 +72,51 @@ pub fn normalize_str(s: &str) -> String {
     let mut out = String::with_capacity(scratch.len());
     push_nfc(&scratch, &mut out);
     out
+}
+
+/// The matching form of a word or phrase: NFC, lower case, whitespace runs
+/// as one space, and the tone of open `oa`/`oe`/`uy` on the first vowel
+/// (`Hoà` → `hòa`, `Uỷ ban` → `ủy ban`). Vocabulary lookups compare these, so
+/// `Nghị định`, decomposed `Nghi\u{323} đi\u{323}nh`, `NGHỊ ĐỊNH` and both
+/// tone placements meet; the text itself is never rewritten.
+///
+/// The first-vowel placement is the one the corpus and `patterns/` mostly use
+/// (`hòa`, `Ủy ban`: 48 `ủy` against 0 `uỷ` in the five reports), so a
+/// canonical name looks like what people type today.
+pub fn canonical_key(s: &str) -> String {
+    let nfc: Cow<str> = if is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.nfc().collect())
+    };
+    let mut key = String::with_capacity(nfc.len());
+    for word in nfc.split_whitespace() {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    match syllable::place_tones(&key, syllable::TonePlacement::First) {
+        Cow::Borrowed(_) => key,
+        Cow::Owned(placed) => placed,
+    }
+}
+
+/// The spellings of a vocabulary phrase that text may hold: as written, and
+/// with the tone of open `oa`/`oe`/`uy` on either vowel (`Ủy ban`, `Uỷ ban`).
+/// Case is left to the matcher (the extractors' regexes ignore case).
+pub fn spellings(phrase: &str) -> Vec<String> {
+    let mut v = vec![phrase.to_string()];
+    for style in [
+        syllable::TonePlacement::First,
+        syllable::TonePlacement::Second,
+    ] {
+        let s = syllable::place_tones(phrase, style).into_owned();
+        if !v.contains(&s) {
+            v.push(s);
+        }
+    }
+    v
 }
 
 /// Appends the NFC form of `s`. Almost all text arrives composed already,

@@ -1,0 +1,193 @@
+//! The Vietnamese letters as data: twelve vowels, each with its six tones,
+//! in both cases, plus `đ`. Every other module asks this one what a letter is
+//! made of (base vowel, tone, case) instead of keeping its own list.
+//!
+//! Lookups are a direct index into two small arrays built once (Latin-1 and
+//! Latin Extended-A/B letters, and the Latin Extended Additional block where
+//! most toned vowels live), because the syllable check runs on every word of
+//! every document.
+
+use std::sync::OnceLock;
+
+/// The tones, in the order of [`VOWELS`] columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tone {
+    /// ngang: no mark.
+    Level,
+    /// huyền: `à`.
+    Grave,
+    /// sắc: `á`.
+    Acute,
+    /// hỏi: `ả`.
+    Hook,
+    /// ngã: `ã`.
+    Tilde,
+    /// nặng: `ạ`.
+    Dot,
+}
+
+pub const TONES: [Tone; 6] = [
+    Tone::Level,
+    Tone::Grave,
+    Tone::Acute,
+    Tone::Hook,
+    Tone::Tilde,
+    Tone::Dot,
+];
+
+/// Each vowel with its tones: level, grave, acute, hook, tilde, dot below.
+pub const VOWELS: [&str; 12] = [
+    "aàáảãạ",
+    "ăằắẳẵặ",
+    "âầấẩẫậ",
+    "eèéẻẽẹ",
+    "êềếểễệ",
+    "iìíỉĩị",
+    "oòóỏõọ",
+    "ôồốổỗộ",
+    "ơờớởỡợ",
+    "uùúủũụ",
+    "ưừứửữự",
+    "yỳýỷỹỵ",
+];
+pub const VOWELS_UPPER: [&str; 12] = [
+    "AÀÁẢÃẠ",
+    "ĂẰẮẲẴẶ",
+    "ÂẦẤẨẪẬ",
+    "EÈÉẺẼẸ",
+    "ÊỀẾỂỄỆ",
+    "IÌÍỈĨỊ",
+    "OÒÓỎÕỌ",
+    "ÔỒỐỔỖỘ",
+    "ƠỜỚỞỠỢ",
+    "UÙÚỦŨỤ",
+    "ƯỪỨỬỮỰ",
+    "YỲÝỶỸỴ",
+];
+
+/// What a Vietnamese vowel letter is made of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Vowel {
+    /// The lower-case vowel without its tone (`ệ` → `ê`).
+    pub base: char,
+    pub tone: Tone,
+    pub upper: bool,
+}
+
+#[derive(Clone, Copy)]
+struct Entry {
+    vowel: u8, // index into VOWELS, 0xFF for none
+    tone: u8,
+    upper: bool,
+}
+
+const NONE: Entry = Entry {
+    vowel: 0xFF,
+    tone: 0,
+    upper: false,
+};
+
+/// U+0000..U+01B0 and U+1EA0..U+1EF9.
+struct Tables {
+    low: [Entry; 0x1B1],
+    high: [Entry; 0x5A],
+}
+
+fn tables() -> &'static Tables {
+    static T: OnceLock<Tables> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut t = Tables {
+            low: [NONE; 0x1B1],
+            high: [NONE; 0x5A],
+        };
+        for (upper, rows) in [(false, &VOWELS), (true, &VOWELS_UPPER)] {
+            for (v, row) in rows.iter().enumerate() {
+                for (tone, c) in row.chars().enumerate() {
+                    let e = Entry {
+                        vowel: v as u8,
+                        tone: tone as u8,
+                        upper,
+                    };
+                    let cp = c as usize;
+                    if cp < 0x1B1 {
+                        t.low[cp] = e;
+                    } else if (0x1EA0..0x1EFA).contains(&cp) {
+                        t.high[cp - 0x1EA0] = e;
+                    }
+                }
+            }
+        }
+        t
+    })
+}
+
+/// The base, tone and case of a Vietnamese vowel letter; `None` for anything else.
+#[inline]
+pub fn vowel(c: char) -> Option<Vowel> {
+    let cp = c as usize;
+    let t = tables();
+    let e = if cp < 0x1B1 {
+        t.low[cp]
+    } else if (0x1EA0..0x1EFA).contains(&cp) {
+        t.high[cp - 0x1EA0]
+    } else {
+        return None;
+    };
+    if e.vowel == 0xFF {
+        return None;
+    }
+    let base = VOWELS[e.vowel as usize].chars().next()?;
+    Some(Vowel {
+        base,
+        tone: TONES[e.tone as usize],
+        upper: e.upper,
+    })
+}
+
+/// The letter for a (lower-case) base vowel with a tone, in the given case.
+pub fn with_tone(base: char, tone: Tone, upper: bool) -> Option<char> {
+    let row = VOWELS.iter().position(|r| r.starts_with(base))?;
+    let rows = if upper { &VOWELS_UPPER } else { &VOWELS };
+    let i = TONES.iter().position(|t| *t == tone)?;
+    rows[row].chars().nth(i)
+}
+
+/// All 134 Vietnamese letters outside ASCII: every toned vowel, the six
+/// vowels with a modifier (`ă â ê ô ơ ư`), and `đ`, in both cases.
+pub fn all_vietnamese_letters() -> Vec<char> {
+    let mut v = Vec::with_capacity(134);
+    for rows in [&VOWELS, &VOWELS_UPPER] {
+        for row in rows.iter() {
+            v.extend(row.chars().filter(|c| !c.is_ascii()));
+        }
+    }
+    v.push('đ');
+    v.push('Đ');
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn there_are_134_non_ascii_vietnamese_letters_and_each_is_known() {
+        let all = all_vietnamese_letters();
+        assert_eq!(all.len(), 134);
+        for c in all {
+            if c == 'đ' || c == 'Đ' {
+                continue;
+            }
+            let v = vowel(c).unwrap_or_else(|| panic!("{c} is not known as a vowel"));
+            assert_eq!(with_tone(v.base, v.tone, v.upper), Some(c), "{c}");
+        }
+    }
+
+    #[test]
+    fn a_toned_vowel_splits_into_base_and_tone() {
+        let v = vowel('Ệ').unwrap();
+        assert_eq!((v.base, v.tone, v.upper), ('ê', Tone::Dot, true));
+        assert_eq!(vowel('b'), None);
+        assert_eq!(vowel('đ'), None);
+    }
+}
