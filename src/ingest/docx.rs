@@ -67,11 +67,11 @@ fn decode_legacy_run(font: Option<&str>, text: &str) -> Option<String> {
 
 /// Reads a DOCX file.
 pub fn read_docx(bytes: &[u8]) -> Result<Document, DocError> {
-    read_docx_with(bytes, decode_legacy_run)
+    read_docx_with(bytes, decode_legacy_run, MAX_PART_BYTES)
 }
 
-pub(crate) fn read_docx_with(bytes: &[u8], decode: RunDecoder) -> Result<Document, DocError> {
-    let mut pkg = Package::open(bytes)?;
+fn read_docx_with(bytes: &[u8], decode: RunDecoder, cap: u64) -> Result<Document, DocError> {
+    let mut pkg = Package::open(bytes, cap)?;
     let main = pkg
         .relationships("_rels/.rels", "")?
         .into_iter()
@@ -174,6 +174,8 @@ fn invalid(reason: String) -> DocError {
 /// The zip, with every read capped.
 struct Package<'a> {
     zip: zip::ZipArchive<Cursor<&'a [u8]>>,
+    /// Most bytes one part may inflate to.
+    cap: u64,
 }
 
 /// One relationship of a `.rels` part: its type (last path segment) and the
@@ -184,33 +186,34 @@ struct Relationship {
 }
 
 impl<'a> Package<'a> {
-    fn open(bytes: &'a [u8]) -> Result<Self, DocError> {
+    fn open(bytes: &'a [u8], cap: u64) -> Result<Self, DocError> {
         zip::ZipArchive::new(Cursor::new(bytes))
-            .map(|zip| Package { zip })
+            .map(|zip| Package { zip, cap })
             .map_err(|e| invalid(format!("not a readable zip file ({e})")))
     }
 
     /// The bytes of a part, `None` when the zip lacks it.
     fn part(&mut self, name: &str) -> Result<Option<Vec<u8>>, DocError> {
+        let cap = self.cap;
         let too_large = || DocError::PartTooLarge {
             part: name.to_string(),
-            limit: MAX_PART_BYTES,
+            limit: cap,
         };
         let mut file = match self.zip.by_name(name) {
             Ok(f) => f,
             Err(zip::result::ZipError::FileNotFound) => return Ok(None),
             Err(e) => return Err(invalid(format!("cannot open {name} in the zip ({e})"))),
         };
-        if file.size() > MAX_PART_BYTES {
+        if file.size() > cap {
             return Err(too_large());
         }
         // The declared size may lie: cap what is actually inflated too.
         let mut data = Vec::with_capacity(usize::try_from(file.size()).unwrap_or(0));
         (&mut file)
-            .take(MAX_PART_BYTES + 1)
+            .take(cap + 1)
             .read_to_end(&mut data)
             .map_err(|e| invalid(format!("cannot inflate {name} ({e})")))?;
-        if data.len() as u64 > MAX_PART_BYTES {
+        if data.len() as u64 > cap {
             return Err(too_large());
         }
         Ok(Some(data))
@@ -966,5 +969,268 @@ fn number_tables(blocks: &mut [Block]) {
         });
         last = Some((cell.clone(), new.clone()));
         b.cell = Some(new);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" xmlns:v="urn:schemas-microsoft-com:vml""#;
+    const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+    /// A DOCX with `body` as the content of w:body and extra parts, each
+    /// `(relationship type, part name, xml)`.
+    fn docx(body: &str, parts: &[(&str, &str, &str)]) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        let mut put = |name: &str, xml: &str| {
+            zip.start_file(name, opts).unwrap();
+            zip.write_all(xml.as_bytes()).unwrap();
+        };
+        put(
+            "[Content_Types].xml",
+            r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#,
+        );
+        put(
+            "_rels/.rels",
+            &format!(
+                r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="r1" Type="{REL}/officeDocument" Target="word/document.xml"/></Relationships>"#
+            ),
+        );
+        let rels: String = parts
+            .iter()
+            .enumerate()
+            .map(|(i, (kind, name, _))| {
+                format!(r#"<Relationship Id="p{i}" Type="{REL}/{kind}" Target="{name}"/>"#)
+            })
+            .collect();
+        put(
+            "word/_rels/document.xml.rels",
+            &format!(
+                r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>"#
+            ),
+        );
+        put(
+            "word/document.xml",
+            &format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><w:document {W}><w:body>{body}</w:body></w:document>"#
+            ),
+        );
+        for (_, name, xml) in parts {
+            put(&format!("word/{name}"), xml);
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    fn p(runs: &str) -> String {
+        format!("<w:p>{runs}</w:p>")
+    }
+
+    fn r(text: &str) -> String {
+        format!(r#"<w:r><w:t xml:space="preserve">{text}</w:t></w:r>"#)
+    }
+
+    fn texts(doc: &Document) -> Vec<&str> {
+        doc.blocks.iter().map(|b| b.text.as_str()).collect()
+    }
+
+    #[test]
+    fn tracked_insertions_show_and_deletions_do_not() {
+        let body = p(&format!(
+            r#"{}<w:ins w:id="1"><w:r><w:t>06/2013/NĐ-CP</w:t></w:r></w:ins><w:del w:id="2"><w:r><w:delText>38/NĐ-CP</w:delText></w:r></w:del>{}"#,
+            r("Nghị định số "),
+            r(" ngày 09/01/2013")
+        ));
+        let doc = read_docx(&docx(&body, &[])).unwrap();
+        assert_eq!(texts(&doc), ["Nghị định số 06/2013/NĐ-CP ngày 09/01/2013"]);
+    }
+
+    #[test]
+    fn a_field_shows_its_result_not_its_code() {
+        let body = p(&format!(
+            r#"{}<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> DATE \@ "dd/MM/yyyy" </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>{}<w:r><w:fldChar w:fldCharType="end"/></w:r><w:fldSimple w:instr="PAGE">{}</w:fldSimple>"#,
+            r("Ngày "),
+            r("15/8/2014"),
+            r(" trang 3")
+        ));
+        let doc = read_docx(&docx(&body, &[])).unwrap();
+        assert_eq!(texts(&doc), ["Ngày 15/8/2014 trang 3"]);
+    }
+
+    #[test]
+    fn a_text_box_is_read_once_after_its_paragraph() {
+        let box_para = p(&r("Kế hoạch số 50/KH-UBND"));
+        let body = p(&format!(
+            r#"{}<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:txbx><w:txbxContent>{box_para}</w:txbxContent></wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict><v:textbox><w:txbxContent>{box_para}</w:txbxContent></v:textbox></w:pict></mc:Fallback></mc:AlternateContent></w:r>{}"#,
+            r("Trước"),
+            r(" sau")
+        ));
+        let doc = read_docx(&docx(&body, &[])).unwrap();
+        assert_eq!(texts(&doc), ["Trước sau", "Kế hoạch số 50/KH-UBND"]);
+    }
+
+    #[test]
+    fn tabs_and_breaks_become_tab_and_newline_and_entities_decode() {
+        let body = p(
+            r#"<w:r><w:t>A &amp; B</w:t><w:tab/><w:t>C</w:t><w:br/><w:t>&#272;&#7890;</w:t></w:r>"#,
+        );
+        let doc = read_docx(&docx(&body, &[])).unwrap();
+        assert_eq!(texts(&doc), ["A & B\tC\nĐỒ"]);
+    }
+
+    #[test]
+    fn page_headers_come_first_and_footers_last_each_once() {
+        let hdr = format!(r#"<w:hdr {W}>{}</w:hdr>"#, p(&r("Số: 12/BC-UBND")));
+        let ftr = format!(r#"<w:ftr {W}>{}</w:ftr>"#, p(&r("Trang cuối")));
+        let doc = read_docx(&docx(
+            &p(&r("Nội dung")),
+            &[
+                ("header", "header1.xml", &hdr),
+                ("header", "header2.xml", &hdr),
+                ("footer", "footer1.xml", &ftr),
+            ],
+        ))
+        .unwrap();
+        assert_eq!(texts(&doc), ["Số: 12/BC-UBND", "Nội dung", "Trang cuối"]);
+        let kinds: Vec<BlockKind> = doc.blocks.iter().map(|b| b.kind).collect();
+        assert_eq!(
+            kinds,
+            [BlockKind::Header, BlockKind::Body, BlockKind::Footer]
+        );
+    }
+
+    #[test]
+    fn endnotes_follow_the_body_with_their_number() {
+        let notes = format!(
+            r#"<w:endnotes {W}><w:endnote w:type="separator" w:id="0"><w:p><w:r><w:separator/></w:r></w:p></w:endnote><w:endnote w:id="1"><w:p><w:r><w:endnoteRef/></w:r>{}</w:p></w:endnote></w:endnotes>"#,
+            r(" Công văn số 1010/UBND-NC")
+        );
+        let body = p(&format!(
+            r#"{}<w:r><w:endnoteReference w:id="1"/></w:r>"#,
+            r("Theo văn bản")
+        )) + &p(&r("Đoạn cuối"));
+        let doc = read_docx(&docx(&body, &[("endnotes", "endnotes.xml", &notes)])).unwrap();
+        assert_eq!(
+            texts(&doc),
+            ["Theo văn bản¹", "Đoạn cuối", "¹ Công văn số 1010/UBND-NC"]
+        );
+        assert_eq!(doc.blocks[2].endnote, Some(1));
+        assert_eq!(doc.blocks[2].footnote, None);
+    }
+
+    /// Records the font each run was decoded with: `[font|text]`.
+    fn tag_font(font: Option<&str>, text: &str) -> Option<String> {
+        Some(format!("[{}|{text}]", font.unwrap_or("-")))
+    }
+
+    #[test]
+    fn the_legacy_font_hook_gets_each_runs_font_direct_or_from_its_style() {
+        let styles = format!(
+            r#"<w:styles {W}><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman"/></w:rPr></w:rPrDefault></w:docDefaults><w:style w:styleId="Legacy"><w:rPr><w:rFonts w:ascii=".VnTime" w:hAnsi=".VnTime"/></w:rPr></w:style><w:style w:styleId="LegacyBold"><w:basedOn w:val="Legacy"/></w:style></w:styles>"#
+        );
+        let fonts = format!(
+            r#"<w:fonts {W}><w:font w:name=".VnTime"/><w:font w:name="VNI-Times"/></w:fonts>"#
+        );
+        let body = p(&format!(
+            r#"<w:r><w:rPr><w:rFonts w:ascii="VNI-Times" w:hAnsi="VNI-Times"/></w:rPr><w:t>a</w:t></w:r><w:r><w:rPr><w:rStyle w:val="LegacyBold"/></w:rPr><w:t>b</w:t></w:r>{}"#,
+            r("c")
+        )) + &format!(
+            r#"<w:p><w:pPr><w:pStyle w:val="Legacy"/></w:pPr>{}</w:p>"#,
+            r("d")
+        );
+        let bytes = docx(
+            &body,
+            &[
+                ("styles", "styles.xml", &styles),
+                ("fontTable", "fontTable.xml", &fonts),
+            ],
+        );
+        let doc = read_docx_with(&bytes, tag_font, MAX_PART_BYTES).unwrap();
+        assert_eq!(
+            texts(&doc),
+            ["[VNI-Times|a][.VnTime|b][Times New Roman|c]", "[.VnTime|d]"]
+        );
+    }
+
+    /// Sets the declared uncompressed size of `name` in both the local and
+    /// the central header, as a forged zip would.
+    fn declare_size(bytes: &mut [u8], name: &str, size: u32) {
+        let mut at = 0;
+        while let Some(i) = bytes[at..]
+            .windows(name.len())
+            .position(|w| w == name.as_bytes())
+        {
+            let name_at = at + i;
+            // Local header: name at 30, size at 22; central: name at 46, size at 24.
+            for (sig, name_off, size_off) in [(b"PK\x03\x04", 30, 22), (b"PK\x01\x02", 46, 24)] {
+                if let Some(h) = name_at.checked_sub(name_off) {
+                    if &bytes[h..h + 4] == sig {
+                        bytes[h + size_off..h + size_off + 4].copy_from_slice(&size.to_le_bytes());
+                    }
+                }
+            }
+            at = name_at + name.len();
+        }
+    }
+
+    #[test]
+    fn a_part_declared_larger_than_the_cap_is_refused_before_inflating() {
+        let big = p(&r(&"x".repeat(20_000)));
+        let bytes = docx(&big, &[]);
+        let err = read_docx_with(&bytes, decode_legacy_run, 4096).unwrap_err();
+        assert_eq!(err.kind(), "too_large", "{err}");
+        assert!(err.to_string().contains("word/document.xml"), "{err}");
+    }
+
+    #[test]
+    fn a_part_that_lies_about_its_size_is_stopped_at_the_cap() {
+        let big = p(&r(&"x".repeat(20_000)));
+        let mut bytes = docx(&big, &[]);
+        declare_size(&mut bytes, "word/document.xml", 100);
+        let err = read_docx_with(&bytes, decode_legacy_run, 4096).unwrap_err();
+        // The zip reader inflates past the declared size; the cap stops it.
+        assert!(matches!(err.kind(), "too_large"), "{}: {err}", err.kind());
+    }
+
+    #[test]
+    fn a_footnote_mark_does_not_glue_to_the_number_before_it() {
+        let notes = format!(
+            r#"<w:footnotes {W}><w:footnote w:id="3"><w:p><w:r><w:footnoteRef/></w:r>{}</w:p></w:footnote></w:footnotes>"#,
+            r(" Số liệu năm 2013")
+        );
+        let body = p(&format!(
+            r#"{}<w:r><w:footnoteReference w:id="3"/></w:r>{}"#,
+            r("Có 1.212"),
+            r(" khu dân cư")
+        ));
+        let bytes = docx(&body, &[("footnotes", "footnotes.xml", &notes)]);
+        let patterns = crate::patterns::Patterns::embedded().unwrap();
+        let pipeline = crate::batch::Pipeline::new(&patterns).unwrap();
+        let (rec, norm) = pipeline.process_bytes("t.docx".into(), &bytes, Some("docx"));
+        assert_eq!(
+            norm.map(|n| n.text).as_deref(),
+            Some("Có 1.212¹ khu dân cư\n\n¹ Số liệu năm 2013")
+        );
+        let numbers: Vec<(f64, Option<u32>)> = rec
+            .numbers
+            .iter()
+            .map(|n| (n.value, n.span.footnote))
+            .collect();
+        assert_eq!(
+            numbers,
+            [(1212.0, None)],
+            "not 12121, and the year in the note is a year"
+        );
+    }
+
+    #[test]
+    fn superscript_numbers_are_the_marks_word_prints() {
+        assert_eq!(superscript(1), "¹");
+        assert_eq!(superscript(12), "¹²");
+        assert_eq!(superscript(305), "³⁰⁵");
     }
 }
