@@ -333,3 +333,24 @@ fn damaged_and_hostile_docx_files_get_clear_error_kinds_and_never_a_panic() {
     assert!(message("e_xml_bomb.docx").contains("DTD"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn the_schema_documents_the_docx_provenance_fields() {
+    let schema: Value =
+        serde_json::from_slice(&vanban(&["schema"]).stdout).expect("schema is JSON");
+    let defs = &schema["$defs"];
+    for entity in ["LegalRef", "DateValue", "Percentage", "NumberValue"] {
+        for field in ["footnote", "endnote", "cell"] {
+            assert!(
+                defs[entity]["properties"].get(field).is_some(),
+                "{entity}.{field} is missing from the schema"
+            );
+        }
+    }
+    for field in ["table", "row", "column", "row_header", "column_header"] {
+        assert!(
+            defs["TableCell"]["properties"].get(field).is_some(),
+            "TableCell.{field} is missing from the schema"
+        );
+    }
+}

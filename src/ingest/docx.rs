@@ -189,7 +189,11 @@ impl<'a> Package<'a> {
     fn open(bytes: &'a [u8], cap: u64) -> Result<Self, DocError> {
         zip::ZipArchive::new(Cursor::new(bytes))
             .map(|zip| Package { zip, cap })
-            .map_err(|e| invalid(format!("not a readable zip file ({e})")))
+            .map_err(|e| {
+                invalid(format!(
+                    "not a readable zip file ({e}); an old .doc or a password-protected document is not a DOCX: save it as .docx from Word"
+                ))
+            })
     }
 
     /// The bytes of a part, `None` when the zip lacks it.
