@@ -57,9 +57,11 @@ type RunDecoder = fn(Option<&str>, &str) -> Option<String>;
 
 /// LEGACY-FONT HOOK: the one place a run's text meets its font name. A run
 /// set in a TCVN3 (`.VnTime`) or VNI (`VNI-Times`) font holds legacy code
-/// points. When `src/normalize/legacy.rs` lands, the body becomes:
-/// `font.and_then(legacy::encoding_for_font).map(|enc| legacy::decode_font_text(enc, text))`
-/// Until then the text passes through undecoded.
+/// points. When `src/normalize/legacy.rs` lands, the body becomes the one line
+/// `font.and_then(crate::normalize::legacy::encoding_for_font).map(|enc| crate::normalize::legacy::decode_font_text(enc, text))`.
+/// Until then the text passes through undecoded. Each `w:t` is decoded on
+/// its own, with the font of its run (direct, else from the run's style,
+/// the paragraph's style, the document default).
 fn decode_legacy_run(font: Option<&str>, text: &str) -> Option<String> {
     let _ = (font, text);
     None
@@ -1229,6 +1231,67 @@ mod tests {
             [(1212.0, None)],
             "not 12121, and the year in the note is a year"
         );
+    }
+
+    /// xorshift, so a failure reproduces.
+    fn next_random(state: &mut u64) -> u64 {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        *state
+    }
+
+    #[test]
+    fn damaged_xml_and_damaged_zips_give_errors_or_text_never_a_panic() {
+        let twin = include_bytes!("../../corpus/docx/001_f29798a23b287fe6.docx");
+        let mut pkg = Package::open(twin, MAX_PART_BYTES).unwrap();
+        let xml = pkg.part("word/document.xml").unwrap().unwrap();
+        let notes = pkg.part("word/footnotes.xml").unwrap().unwrap();
+        let notes = String::from_utf8(notes).unwrap();
+        let mut state = 0x2545_F491_4F6C_DD1D_u64;
+        let (mut ok, mut failed) = (0, 0);
+        for round in 0..100 {
+            let mut bad = xml.clone();
+            // Cut the XML short, or overwrite a few bytes with markup.
+            if round % 4 == 0 {
+                let len = bad.len();
+                bad.truncate((next_random(&mut state) as usize) % len);
+            } else {
+                for _ in 0..(1 + round % 5) {
+                    let at = (next_random(&mut state) as usize) % bad.len();
+                    let with = b"<>&/\"w:p\xff\x00"[(next_random(&mut state) % 9) as usize];
+                    bad[at] = with;
+                }
+            }
+            let body = String::from_utf8_lossy(&bad);
+            let inner = body
+                .split_once("<w:body>")
+                .and_then(|(_, b)| b.rsplit_once("</w:body>"))
+                .map_or(body.as_ref(), |(b, _)| b);
+            let bytes = docx(inner, &[("footnotes", "footnotes.xml", &notes)]);
+            match read_docx(&bytes) {
+                Ok(_) => ok += 1,
+                Err(e) => {
+                    assert_eq!(e.kind(), "invalid_docx", "{e}");
+                    failed += 1;
+                }
+            }
+        }
+        assert!(
+            ok > 0 && failed > 0,
+            "both outcomes occur: {ok} ok, {failed} failed"
+        );
+        // Bytes of the zip itself: CRCs, headers, compressed data.
+        for _ in 0..200 {
+            let mut bad = twin.to_vec();
+            for _ in 0..3 {
+                let at = (next_random(&mut state) as usize) % bad.len();
+                bad[at] ^= 1 << (next_random(&mut state) % 8);
+            }
+            if let Err(e) = read_docx(&bad) {
+                assert!(matches!(e.kind(), "invalid_docx" | "too_large"), "{e}");
+            }
+        }
     }
 
     #[test]
