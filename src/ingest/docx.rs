@@ -1233,6 +1233,60 @@ mod tests {
         );
     }
 
+    fn cell(paras: &[&str]) -> String {
+        let body: String = paras.iter().map(|t| p(&r(t))).collect();
+        format!("<w:tc>{body}</w:tc>")
+    }
+
+    #[test]
+    fn a_word_header_table_gives_issuer_number_place_and_date_to_the_metadata() {
+        // The usual layout: one row, issuer and number left, motto and date right.
+        let header = format!(
+            "<w:tbl><w:tr>{}{}</w:tr></w:tbl>",
+            cell(&["ỦY BAN NHÂN DÂN", "HUYỆN VĨNH BẢO", "Số: 12/BC-UBND"]),
+            cell(&[
+                "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                "Độc lập - Tự do - Hạnh phúc",
+                "Vĩnh Bảo, ngày 05 tháng 4 năm 2024",
+            ])
+        );
+        let body = header + &p(&r("BÁO CÁO")) + &p(&r("Kết quả công tác năm 2023"));
+        let patterns = crate::patterns::Patterns::embedded().unwrap();
+        let pipeline = crate::batch::Pipeline::new(&patterns).unwrap();
+        let (rec, norm) = pipeline.process_bytes("h.docx".into(), &docx(&body, &[]), None);
+        let text = norm.map(|n| n.text).unwrap_or_default();
+        assert!(
+            text.starts_with("ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nHUYỆN VĨNH BẢO\tĐộc lập - Tự do - Hạnh phúc\nSố: 12/BC-UBND\tVĩnh Bảo, ngày 05 tháng 4 năm 2024\n\nBÁO CÁO"),
+            "{text:?}"
+        );
+        let m = &rec.metadata;
+        let got = (
+            m.issuer.as_ref().map(|i| i.text.as_str()),
+            m.number.as_ref().and_then(|n| n.id.as_deref()),
+            m.place.as_ref().map(|p| p.text.as_str()),
+            m.date.as_ref().map(|d| d.value.as_str()),
+            m.doc_type.as_ref().map(|t| t.value.as_str()),
+        );
+        assert_eq!(
+            got,
+            (
+                Some("ỦY BAN NHÂN DÂN HUYỆN VĨNH BẢO"),
+                Some("12/BC-UBND"),
+                Some("Vĩnh Bảo"),
+                Some("2024-04-05"),
+                Some("Báo cáo")
+            )
+        );
+        // The number's own legal reference knows its cell.
+        let own = rec
+            .legal_references
+            .iter()
+            .find(|l| l.id.as_deref() == Some("12/BC-UBND"))
+            .and_then(|l| l.span.cell.as_deref())
+            .map(|c| (c.row, c.column));
+        assert_eq!(own, Some((0, 0)));
+    }
+
     /// xorshift, so a failure reproduces.
     fn next_random(state: &mut u64) -> u64 {
         *state ^= *state << 13;
