@@ -23,6 +23,16 @@ impl JsonLines {
     }
 
     pub fn create(path: &Path) -> io::Result<JsonLines> {
+        // `-o /dev/null`, a FIFO, a terminal: not a file to replace. Renaming
+        // FILE.part over /dev/null would turn it into a regular file for
+        // every program on the machine, so such a path is written directly.
+        if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+            let file = std::fs::OpenOptions::new().write(true).open(path)?;
+            return Ok(JsonLines {
+                out: BufWriter::new(Box::new(file)),
+                rename: None,
+            });
+        }
         let mut part = path.as_os_str().to_owned();
         part.push(".part");
         let part = PathBuf::from(part);
@@ -47,6 +57,11 @@ impl JsonLines {
     /// Writes a line made by [`JsonLines::line`].
     pub fn write_line(&mut self, line: &[u8]) -> io::Result<()> {
         self.out.write_all(line)
+    }
+
+    /// The underlying writer, for output that is not records (an export).
+    pub fn writer(&mut self) -> &mut dyn Write {
+        &mut self.out
     }
 
     /// Flushes, and moves the finished file into place.
