@@ -354,3 +354,36 @@ fn the_schema_documents_the_docx_provenance_fields() {
         );
     }
 }
+
+#[test]
+fn libreoffice_resaved_twins_give_the_txt_entities_and_the_same_provenance() {
+    let mut failures = Vec::new();
+    for stem in ["001_f29798a23b287fe6", "004_39a5dd2fc3cf2d4a"] {
+        let txt = one_record(&format!("corpus/{stem}.txt"));
+        let lo = one_record(&format!("tests/fixtures/docx/{stem}.docx"));
+        for kind in ["legal_references", "dates", "percentages", "numbers"] {
+            let (f1, only_txt, only_lo) = agreement(&keys(&txt, kind), &keys(&lo, kind));
+            if f1 < 0.99 {
+                failures.push(format!(
+                    "{stem} {kind}: agreement {f1:.4} < 0.99\n  only in TXT: {only_txt:?}\n  only in LibreOffice's DOCX: {only_lo:?}"
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let notes = one_record("tests/fixtures/docx/001_f29798a23b287fe6.docx");
+    let cv247 = entity(&notes, "legal_references", "Công văn số 247/STTTT-TTBCXB");
+    assert_eq!(cv247["footnote"], 2, "{cv247}");
+    let table = one_record("tests/fixtures/docx/004_39a5dd2fc3cf2d4a.docx");
+    let n = table["numbers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["text"] == "1.212" && e.get("cell").is_some())
+        .unwrap_or_else(|| panic!("1.212 in a table cell"));
+    assert_eq!(
+        (&n["cell"]["row_header"], &n["cell"]["column_header"]),
+        (&Value::from("Năm 2013"), &Value::from("khu dân cư")),
+        "{n}"
+    );
+}
