@@ -8,8 +8,8 @@
 //! footnote's place in the body is lost), and it allocates each part by its
 //! declared size and unwraps its reads, which a zip bomb turns into an abort.
 //!
-//! What counts as text is what Word shows: insertions in, deletions and
-//! moved-away text out, a field's displayed result but not its code, text
+//! What counts as text is what Word shows: insertions in, deletions,
+//! moved-away and hidden text out, a field's displayed result but not its code, text
 //! boxes (after the paragraph that anchors them; the VML fallback copy is
 //! skipped), tabs and breaks. A footnote mark becomes the superscript number
 //! Word prints (`¹`), which no extractor reads as a digit, so `2013¹` stays
@@ -437,6 +437,8 @@ struct Para {
 struct Run {
     font: Option<String>,
     style: Option<String>,
+    /// Hidden text (`w:vanish`): in the file, not on the page.
+    hidden: bool,
 }
 
 /// A table being read: rows of cells, each a list of paragraph texts.
@@ -629,6 +631,11 @@ impl Reader {
                     if let Some(f) = attr(e, b"hAnsi").or_else(|| attr(e, b"ascii")) {
                         run.font = Some(f);
                     }
+                }
+            }
+            b"vanish" => {
+                if let Some(run) = walk.run_mut() {
+                    run.hidden = !matches!(attr(e, b"val").as_deref(), Some("0" | "false" | "off"));
                 }
             }
             b"t" => walk.in_text = !empty && walk.run_mut().is_some(),
@@ -898,9 +905,15 @@ impl Walk {
         self.paras.last_mut().and_then(|p| p.run.as_mut())
     }
 
-    /// Text shows unless it is a field's code (before its `separate`).
+    /// Text shows unless it is a field's code (before its `separate`) or
+    /// set hidden.
     fn visible(&self) -> bool {
-        self.fields.iter().all(|separated| *separated)
+        let hidden = self
+            .paras
+            .last()
+            .and_then(|p| p.run.as_ref())
+            .is_some_and(|r| r.hidden);
+        !hidden && self.fields.iter().all(|separated| *separated)
     }
 
     fn push_raw(&mut self, s: &str) {
@@ -1065,6 +1078,16 @@ mod tests {
         ));
         let doc = read_docx(&docx(&body, &[])).unwrap();
         assert_eq!(texts(&doc), ["Ngày 15/8/2014 trang 3"]);
+    }
+
+    #[test]
+    fn hidden_text_is_left_out_like_word_leaves_it_off_the_page() {
+        let body = p(&format!(
+            r#"{}<w:r><w:rPr><w:vanish/></w:rPr><w:t>99/2020/NĐ-CP</w:t></w:r><w:r><w:rPr><w:vanish w:val="0"/></w:rPr><w:t>06/2013/NĐ-CP</w:t></w:r>"#,
+            r("Nghị định số ")
+        ));
+        let doc = read_docx(&docx(&body, &[])).unwrap();
+        assert_eq!(texts(&doc), ["Nghị định số 06/2013/NĐ-CP"]);
     }
 
     #[test]
