@@ -48,6 +48,8 @@ const MAX_HEADER_FOOTER_PARTS: usize = 48;
 const MAX_STYLE_CHAIN: usize = 16;
 
 const W_NS: &[u8] = b"http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+/// The same vocabulary in Strict Open XML (ISO 29500 strict), which Word can save.
+const W_STRICT_NS: &[u8] = b"http://purl.oclc.org/ooxml/wordprocessingml/main";
 const MC_NS: &[u8] = b"http://schemas.openxmlformats.org/markup-compatibility/2006";
 /// Stands for a note's own mark (`w:footnoteRef`) until the note's number is known.
 const NOTE_MARK: char = '\u{E000}';
@@ -304,7 +306,8 @@ fn next<'x>(r: &mut NsReader<&'x [u8]>, part: &str) -> Result<(bool, Event<'x>),
             "{part} declares a DTD; Word never writes one and its entities could expand without bound (XML bomb)"
         )));
     }
-    let in_w = matches!(ns, ResolveResult::Bound(n) if n.as_ref() == W_NS);
+    let in_w =
+        matches!(ns, ResolveResult::Bound(n) if n.as_ref() == W_NS || n.as_ref() == W_STRICT_NS);
     let in_mc = matches!(ns, ResolveResult::Bound(n) if n.as_ref() == MC_NS);
     // Only WordprocessingML elements drive the reader; markup compatibility
     // is reported separately by its local name.
@@ -1078,6 +1081,31 @@ mod tests {
         ));
         let doc = read_docx(&docx(&body, &[])).unwrap();
         assert_eq!(texts(&doc), ["Ngày 15/8/2014 trang 3"]);
+    }
+
+    #[test]
+    fn strict_open_xml_is_read_like_transitional() {
+        let bytes = docx(&p(&r("x")), &[]);
+        let strict = {
+            let mut pkg = Package::open(&bytes, MAX_PART_BYTES).unwrap();
+            let xml = String::from_utf8(pkg.part("word/document.xml").unwrap().unwrap()).unwrap();
+            let xml = xml
+                .replace(
+                    "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+                    "http://purl.oclc.org/ooxml/wordprocessingml/main",
+                )
+                .replace(">x<", ">Thông tư số 23/2012/TT-BCA<");
+            let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+            zip.start_file(
+                "word/document.xml",
+                zip::write::SimpleFileOptions::default(),
+            )
+            .unwrap();
+            zip.write_all(xml.as_bytes()).unwrap();
+            zip.finish().unwrap().into_inner()
+        };
+        let doc = read_docx(&strict).unwrap();
+        assert_eq!(texts(&doc), ["Thông tư số 23/2012/TT-BCA"]);
     }
 
     #[test]
