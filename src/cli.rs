@@ -28,7 +28,7 @@ pub const EXIT_FATAL: u8 = 2;
 #[command(
     name = "vanban",
     version,
-    about = "Turn Vietnamese administrative reports (TXT; PDF and DOCX coming) into structured JSON",
+    about = "Turn Vietnamese administrative reports (TXT and DOCX; PDF coming) into structured JSON",
     long_about = "Turn Vietnamese administrative reports into structured JSON: every number, date, \
 percentage and legal reference (Nghị định số 06/2013/NĐ-CP, Chỉ thị số 07/CT-BCA-V28, \
 Nghị quyết số 22-NQ/TW, Thông tư 23...), one JSON object per document.",

@@ -1,7 +1,11 @@
 //! The common shape every reader produces: a [`Document`] of text blocks, each
 //! with its provenance, before any normalization.
 
+use std::sync::Arc;
+
 use serde::Serialize;
+
+use crate::record::TableCell;
 
 /// The detected format of an input file (by content first, extension second).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -37,9 +41,22 @@ pub enum BlockKind {
     Table,
 }
 
+/// How a block is joined to the text before it in the normalized text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Join {
+    /// A blank line: a new paragraph.
+    #[default]
+    Paragraph,
+    /// A line break: the next line of a table row.
+    Line,
+    /// A tab: the next cell on the same line of a table row, so a header
+    /// table reads like a two-column header flattened into a TXT file.
+    Tab,
+}
+
 /// One run of text as the reader found it (a paragraph of a TXT file, a PDF
-/// text line group, a DOCX paragraph...).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// text line group, a DOCX paragraph or one paragraph of a table cell...).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Block {
     pub text: String,
     pub kind: BlockKind,
@@ -47,6 +64,13 @@ pub struct Block {
     pub page: Option<u32>,
     /// 1-based line of the source file where the block starts, for text formats.
     pub line: Option<u32>,
+    pub join: Join,
+    /// The number of the footnote this block belongs to.
+    pub footnote: Option<u32>,
+    /// The number of the endnote this block belongs to.
+    pub endnote: Option<u32>,
+    /// The table cell this block sits in (shared by the blocks of one cell).
+    pub cell: Option<Arc<TableCell>>,
 }
 
 /// A document as read, before normalization.

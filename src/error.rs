@@ -28,6 +28,10 @@ pub enum DocError {
     InvalidEncoding { offset: usize },
     #[error("UTF-16 text with an odd number of bytes or an unpaired surrogate near byte {offset}")]
     InvalidUtf16 { offset: usize },
+    #[error("not a readable Word document: {reason}")]
+    InvalidDocx { reason: String },
+    #[error("{part} inside this DOCX expands past the {limit}-byte limit per part: a zip bomb or a damaged file")]
+    PartTooLarge { part: String, limit: u64 },
     #[error("internal error while processing this document (please report it): {message}")]
     Panic { message: String },
 }
@@ -37,7 +41,8 @@ impl DocError {
     pub fn kind(&self) -> &'static str {
         match self {
             DocError::Io { .. } => "io",
-            DocError::TooLarge { .. } => "too_large",
+            DocError::TooLarge { .. } | DocError::PartTooLarge { .. } => "too_large",
+            DocError::InvalidDocx { .. } => "invalid_docx",
             DocError::UnsupportedFormat { .. } | DocError::NotADocument => "unsupported_format",
             DocError::InvalidEncoding { .. } => "invalid_encoding",
             DocError::InvalidUtf16 { .. } => "invalid_utf16",

@@ -165,20 +165,27 @@ pub fn load_gold(dir: &Path) -> Result<HashMap<String, Gold>, EvalError> {
     Ok(out)
 }
 
-/// Scores records against gold; records are matched to gold by file name.
+/// Scores records against gold; records are matched to gold by file name,
+/// else by file stem, so `corpus/docx/000_x.docx` is scored against the gold
+/// of its TXT twin `000_x.txt`.
 pub fn evaluate(gold: &HashMap<String, Gold>, records: &[Record]) -> Report {
     let mut totals: BTreeMap<&'static str, Score> =
         KINDS.iter().map(|k| (*k, Score::default())).collect();
+    let by_stem: HashMap<&str, &String> = gold.keys().map(|k| (stem(k), k)).collect();
     let mut docs = Vec::new();
     let mut without_gold = Vec::new();
     let mut seen = Vec::new();
     for rec in records {
         let name = file_name(&rec.source.path);
-        let Some(g) = gold.get(&name) else {
+        let key = gold
+            .get_key_value(&name)
+            .map(|(k, _)| k)
+            .or_else(|| by_stem.get(stem(&name)).copied());
+        let Some((key, g)) = key.and_then(|k| gold.get_key_value(k)) else {
             without_gold.push(rec.source.path.clone());
             continue;
         };
-        seen.push(name.clone());
+        seen.push(key.clone());
         let report = score_doc(name, g, rec);
         for (k, s) in &report.scores {
             if let Some(t) = totals.get_mut(k) {
@@ -196,6 +203,11 @@ pub fn evaluate(gold: &HashMap<String, Gold>, records: &[Record]) -> Report {
         without_gold,
         without_document,
     }
+}
+
+/// A file name without its extension.
+fn stem(name: &str) -> &str {
+    name.rsplit_once('.').map_or(name, |(s, _)| s)
 }
 
 fn file_name(path: &str) -> String {

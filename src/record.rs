@@ -5,6 +5,8 @@
 //! `vanban schema` prints the JSON Schema generated from these types, so the
 //! doc comments below are the field documentation users see.
 
+use std::sync::Arc;
+
 use schemars::JsonSchema;
 use serde::{Serialize, Serializer};
 
@@ -66,7 +68,8 @@ pub enum Status {
 /// Why a document failed.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ErrorInfo {
-    /// Stable code: `io`, `too_large`, `unsupported_format`, `invalid_encoding`, `invalid_utf16`, `panic`.
+    /// Stable code: `io`, `too_large`, `unsupported_format`, `invalid_encoding`, `invalid_utf16`,
+    /// `invalid_docx`, `panic`.
     pub kind: String,
     /// A sentence for people, saying what went wrong and what to do.
     pub message: String,
@@ -93,8 +96,10 @@ pub struct TextInfo {
 }
 
 /// Where an entity sits: offsets in Unicode scalar values into the normalized
-/// text, end exclusive, and the 1-based page when the format has pages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+/// text, end exclusive, and the 1-based page when the format has pages. The
+/// optional fields say where in a DOCX it was found: a footnote, an endnote
+/// or a table cell; they are absent for plain body text and for TXT input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Span {
     /// Offset of the first character, in Unicode scalar values into the normalized text.
     pub start: usize,
@@ -107,6 +112,32 @@ pub struct Span {
     /// under; absent before the first heading and on metadata fields.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub section: Option<usize>,
+    /// The number of the footnote the entity is in, as printed in the document.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub footnote: Option<u32>,
+    /// The number of the endnote the entity is in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub endnote: Option<u32>,
+    /// The table cell the entity is in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<Arc<TableCell>>,
+}
+
+/// A table cell: where it is, and the header cells that name its row and column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct TableCell {
+    /// 0-based index of the table in the document, in reading order.
+    pub table: u32,
+    /// 0-based row.
+    pub row: u32,
+    /// 0-based column on the table grid (a cell spanning columns counts them all).
+    pub column: u32,
+    /// Text of the first cell of the row (`Năm 2013`); absent in the first column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row_header: Option<String>,
+    /// Text of the first row's cell above (`khu dân cư`); absent in the first row.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column_header: Option<String>,
 }
 
 /// A cited document.

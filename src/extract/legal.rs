@@ -406,7 +406,7 @@ impl LegalExtractor {
                         r.text,
                         many.join(", ")
                     ),
-                    span: Some(r.span),
+                    span: Some(r.span.clone()),
                 }),
             }
         }

@@ -135,6 +135,7 @@ pub(crate) mod tests {
                 kind: BlockKind::Body,
                 page: None,
                 line: Some(1),
+                ..Block::default()
             }],
             pages: None,
         };
@@ -228,10 +229,10 @@ pub(crate) mod tests {
             let spans = e
                 .legal_references
                 .iter()
-                .map(|r| (r.span, &r.text))
-                .chain(e.dates.iter().map(|d| (d.span, &d.text)))
-                .chain(e.percentages.iter().map(|p| (p.span, &p.text)))
-                .chain(e.numbers.iter().map(|n| (n.span, &n.text)));
+                .map(|r| (&r.span, &r.text))
+                .chain(e.dates.iter().map(|d| (&d.span, &d.text)))
+                .chain(e.percentages.iter().map(|p| (&p.span, &p.text)))
+                .chain(e.numbers.iter().map(|n| (&n.span, &n.text)));
             for (span, surface) in spans {
                 let slice: String = chars[span.start..span.end].iter().collect();
                 assert_eq!(&slice, surface, "offsets of {surface:?} in {text:?}");

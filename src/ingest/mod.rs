@@ -2,14 +2,16 @@
 //!
 //! The format is detected from the content first (a PDF starts with `%PDF-`, a
 //! DOCX is a zip), then from the extension, so a mis-named file goes to the
-//! right reader. One module per format; PDF and DOCX readers land in their own
-//! issues and until then yield an `unsupported_format` error record.
+//! right reader. One module per format; the PDF reader lands in its own issue
+//! and until then PDF files yield an `unsupported_format` error record.
 
+mod docx;
 mod txt;
 
 use crate::document::{Document, Format};
 use crate::error::DocError;
 
+pub use docx::read_docx;
 pub use txt::{read_txt, read_txt_as, Decoding, ForcedEncoding};
 
 /// Extensions picked up when walking a folder (files named explicitly are always read).
@@ -55,7 +57,7 @@ pub fn read(bytes: &[u8], format: Format) -> Result<Document, DocError> {
     match format {
         Format::Txt => read_txt(bytes),
         Format::Pdf => Err(DocError::UnsupportedFormat { format: "PDF" }),
-        Format::Docx => Err(DocError::UnsupportedFormat { format: "DOCX" }),
+        Format::Docx => read_docx(bytes),
         Format::Unknown => Err(DocError::NotADocument),
     }
 }

@@ -298,6 +298,7 @@ fn body(text: String, line: u32) -> Block {
         kind: BlockKind::Body,
         page: None,
         line: Some(line),
+        ..Block::default()
     }
 }
 

@@ -9,7 +9,8 @@
 //! - `Ð`/`ð` (U+00D0/U+00F0, Icelandic eth, left by old converters and
 //!   fonts) become `Đ`/`đ`, so `NÐ-CP` is the same symbol as `NĐ-CP`.
 //!
-//! Blocks are joined with a blank line. Line breaks inside a paragraph are
+//! Blocks are joined with a blank line, or with a line break or a tab when
+//! the reader says so (the lines and cells of a table row). Line breaks inside a paragraph are
 //! kept, so `vanban text` shows the document as written; the extractors treat
 //! any whitespace run, newlines included, as a gap, which is what keeps
 //! `Kế hoạch số\n50/KH-UBND` or `NĐ-\nCP` one entity.
@@ -19,19 +20,24 @@ pub mod letters;
 pub mod syllable;
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-use crate::document::{BlockKind, Document};
-use crate::record::Span;
+use crate::document::{BlockKind, Document, Join};
+use crate::record::{Span, TableCell};
 
-/// One block's place in the normalized text (byte offsets).
+/// One block's place in the normalized text (byte offsets), and its provenance.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlockRange {
     pub start: usize,
     pub end: usize,
     pub kind: BlockKind,
     pub page: Option<u32>,
+    pub footnote: Option<u32>,
+    pub endnote: Option<u32>,
+    /// The block's table cell, its header texts normalized like the text.
+    pub cell: Option<Arc<TableCell>>,
 }
 
 /// The normalized text of a document, with where each block sits in it.
@@ -47,22 +53,52 @@ pub fn normalize(doc: &Document) -> Normalized {
     let mut text = String::with_capacity(total);
     let mut blocks = Vec::with_capacity(doc.blocks.len());
     let mut scratch = String::new();
+    // The blocks of one cell share their cell; normalize its headers once.
+    let mut cell_cache: Option<(Arc<TableCell>, Arc<TableCell>)> = None;
     for block in &doc.blocks {
         scratch.clear();
         clean_into(&block.text, &mut scratch);
-        if !text.is_empty() {
-            text.push_str("\n\n");
+        match block.join {
+            // A tab keeps its place even at the start: it marks an empty
+            // left cell, as indentation does in a flattened TXT header.
+            Join::Tab => text.push('\t'),
+            Join::Line if !text.is_empty() => text.push('\n'),
+            Join::Paragraph if !text.is_empty() => text.push_str("\n\n"),
+            _ => {}
         }
         let start = text.len();
         push_nfc(&scratch, &mut text);
+        let cell = block.cell.as_ref().map(|raw| match &cell_cache {
+            Some((from, to)) if Arc::ptr_eq(from, raw) => to.clone(),
+            _ => {
+                let norm = Arc::new(TableCell {
+                    row_header: raw.row_header.as_deref().map(normalize_header),
+                    column_header: raw.column_header.as_deref().map(normalize_header),
+                    ..(**raw).clone()
+                });
+                cell_cache = Some((raw.clone(), norm.clone()));
+                norm
+            }
+        });
         blocks.push(BlockRange {
             start,
             end: text.len(),
             kind: block.kind,
             page: block.page,
+            footnote: block.footnote,
+            endnote: block.endnote,
+            cell,
         });
     }
     Normalized { text, blocks }
+}
+
+/// A header cell's text on one line, as a label.
+fn normalize_header(s: &str) -> String {
+    normalize_str(s)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Normalizes one string (used for vocabulary and tests).
@@ -184,20 +220,24 @@ impl<'a> OffsetMap<'a> {
         self.chars
     }
 
-    /// The output span of the byte range `start..end`.
+    /// The output span of the byte range `start..end`, with the provenance
+    /// of the block it starts in.
     pub fn span(&mut self, start: usize, end: usize) -> Span {
-        let page = self.page_at(start);
+        let block = self.block_at(start);
         Span {
             start: self.char_index(start),
             end: self.char_index(end),
-            page,
+            page: block.and_then(|b| b.page),
             section: None,
+            footnote: block.and_then(|b| b.footnote),
+            endnote: block.and_then(|b| b.endnote),
+            cell: block.and_then(|b| b.cell.clone()),
         }
     }
 
-    fn page_at(&self, byte: usize) -> Option<u32> {
+    fn block_at(&self, byte: usize) -> Option<&'a BlockRange> {
         let i = self.blocks.partition_point(|b| b.end <= byte);
-        self.blocks.get(i).and_then(|b| b.page)
+        self.blocks.get(i)
     }
 }
 
@@ -217,6 +257,7 @@ mod tests {
                     kind: BlockKind::Body,
                     page: None,
                     line: None,
+                    ..Block::default()
                 })
                 .collect(),
             pages: None,

@@ -178,7 +178,11 @@ impl Store for Postgres {
     ) -> Result<usize, DbError> {
         // A portal streams the rows, so a large archive is not held in memory.
         let mut tx = self.client.transaction()?;
-        let portal = tx.bind("SELECT record::text FROM documents ORDER BY path, id", &[])?;
+        // Byte order of paths, as `vanban extract` writes them, whatever the locale.
+        let portal = tx.bind(
+            "SELECT record::text FROM documents ORDER BY path COLLATE \"C\", id",
+            &[],
+        )?;
         let mut n = 0;
         loop {
             let rows = tx.query_portal(&portal, 1000)?;
