@@ -381,6 +381,15 @@ fn has_known_extension(path: &Path) -> bool {
     })
 }
 
+fn per_second(n: usize, elapsed: Duration) -> f64 {
+    let s = elapsed.as_secs_f64();
+    if s > 0.0 {
+        n as f64 / s
+    } else {
+        0.0
+    }
+}
+
 /// Counts for the end-of-run summary and progress lines.
 #[derive(Debug, Default, Clone)]
 pub struct Summary {
@@ -393,12 +402,7 @@ pub struct Summary {
 
 impl Summary {
     pub fn files_per_second(&self) -> f64 {
-        let s = self.elapsed.as_secs_f64();
-        if s > 0.0 {
-            self.done as f64 / s
-        } else {
-            0.0
-        }
+        per_second(self.done, self.elapsed)
     }
 }
 
@@ -488,12 +492,7 @@ pub struct IngestSummary {
 impl IngestSummary {
     /// Files dealt with per second, whatever their outcome.
     pub fn files_per_second(&self) -> f64 {
-        let s = self.elapsed.as_secs_f64();
-        if s > 0.0 {
-            self.done as f64 / s
-        } else {
-            0.0
-        }
+        per_second(self.done, self.elapsed)
     }
 }
 

@@ -538,3 +538,53 @@ fn postgres_four_shards_at_once_store_each_document_once() {
 fn postgres_export_gives_back_what_extract_writes() {
     export_gives_back_what_extract_writes(Db::postgres("export"));
 }
+
+/// What deploy/slurm-array.sh and deploy/kubernetes-indexed-job.yaml rely on:
+/// `--shard auto/N` takes its index from the scheduler, and the N slices
+/// together are the whole backlog, each file in one slice only.
+#[test]
+fn auto_shards_from_slurm_and_kubernetes_cover_the_backlog_once() {
+    let s = Scratch::new("auto-shards");
+    let input = s.0.join("in");
+    let files = backlog(&input, 30);
+    let db = Db::sqlite(&s);
+    let inp = input.to_str().unwrap();
+    let mut stored = 0;
+    for (var, index) in [("SLURM_ARRAY_TASK_ID", "0"), ("JOB_COMPLETION_INDEX", "1")] {
+        let out = Command::new(BIN)
+            .args(["ingest", inp, "--shard", "auto/2", "--db", &db.url()])
+            .env_remove("SLURM_ARRAY_TASK_ID")
+            .env_remove("JOB_COMPLETION_INDEX")
+            .env(var, index)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains(&format!("(shard {index}/2)")),
+            "{}",
+            stderr(&out)
+        );
+        stored += stored_count(&stderr(&out));
+    }
+    assert_eq!(stored, files.len(), "the two slices overlap or miss files");
+    assert_eq!(db.count("documents"), files.len());
+    let without = Command::new(BIN)
+        .args(["ingest", inp, "--shard", "auto/2", "--db", &db.url()])
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .env_remove("JOB_COMPLETION_INDEX")
+        .output()
+        .unwrap();
+    assert_eq!(without.status.code(), Some(2));
+    assert!(
+        stderr(&without).contains("JOB_COMPLETION_INDEX"),
+        "{}",
+        stderr(&without)
+    );
+}
+
+/// The `N stored` of an ingest summary.
+fn stored_count(summary: &str) -> usize {
+    let at = summary.find(" stored,").expect("a summary line");
+    let start = summary[..at].rfind(' ').map_or(0, |i| i + 1);
+    summary[start..at].parse().expect("a count")
+}

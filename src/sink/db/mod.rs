@@ -190,6 +190,30 @@ pub fn open(url: &DbUrl) -> Result<Box<dyn Store>, DbError> {
 /// The schema versions this build knows; a migration is applied once.
 const SCHEMA_VERSION: i64 = 1;
 
+/// The migrations a database at version `current` still needs; an error
+/// when it comes from a newer vanban.
+fn pending<'a>(
+    all: &'a [(i64, &'a str)],
+    current: i64,
+) -> Result<impl Iterator<Item = &'a (i64, &'a str)>, DbError> {
+    if current > SCHEMA_VERSION {
+        return Err(DbError::NewerSchema {
+            found: current,
+            known: SCHEMA_VERSION,
+        });
+    }
+    Ok(all.iter().filter(move |(v, _)| *v > current))
+}
+
+/// A stored `documents.status`.
+fn status_from_db(s: &str) -> Status {
+    if s == "ok" {
+        Status::Ok
+    } else {
+        Status::Error
+    }
+}
+
 /// The vanban version written beside each document, so a later release can
 /// tell which rows an older extractor produced.
 const VANBAN_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -18,10 +18,10 @@ use ::postgres::{Client, NoTls, Transaction};
 use bytes::BytesMut;
 
 use super::{
-    document_column_list, document_values, Col, DbError, Failure, FileSeen, FileStamp, Item, Known,
-    Store, Value, Written, DOCUMENT_COLUMNS, SCHEMA_VERSION, TABLES,
+    document_column_list, document_values, pending, status_from_db, Col, DbError, Failure,
+    FileSeen, FileStamp, Item, Known, Store, Value, Written, DOCUMENT_COLUMNS, TABLES,
 };
-use crate::record::{Record, Status};
+use crate::record::Record;
 
 const MIGRATIONS: [(i64, &str); 1] = [(1, include_str!("postgres_v1.sql"))];
 
@@ -88,13 +88,7 @@ fn migrate(client: &mut Client) -> Result<(), DbError> {
             &[],
         )?
         .get(0);
-    if current > SCHEMA_VERSION {
-        return Err(DbError::NewerSchema {
-            found: current,
-            known: SCHEMA_VERSION,
-        });
-    }
-    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+    for (version, sql) in pending(&MIGRATIONS, current)? {
         tx.batch_execute(sql)?;
         tx.execute(
             "INSERT INTO schema_migrations (version) VALUES ($1)",
@@ -125,12 +119,7 @@ impl Store for Postgres {
             .client
             .query("SELECT sha256, status FROM documents", &[])?
         {
-            let status: &str = r.get(1);
-            let status = if status == "ok" {
-                Status::Ok
-            } else {
-                Status::Error
-            };
+            let status = status_from_db(r.get::<_, &str>(1));
             known.documents.insert(r.get(0), status);
         }
         Ok(known)

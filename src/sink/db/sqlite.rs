@@ -10,10 +10,9 @@ use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{params, Connection, OptionalExtension, ToSql, Transaction};
 
 use super::{
-    document_column_list, document_values, DbError, Failure, FileSeen, FileStamp, Item, Known,
-    Store, Value, Written, DOCUMENT_COLUMNS, SCHEMA_VERSION, TABLES,
+    document_column_list, document_values, pending, status_from_db, DbError, Failure, FileSeen,
+    FileStamp, Item, Known, Store, Value, Written, DOCUMENT_COLUMNS, TABLES,
 };
-use crate::record::Status;
 
 const MIGRATIONS: [(i64, &str); 1] = [(1, include_str!("sqlite_v1.sql"))];
 
@@ -60,13 +59,7 @@ fn migrate(conn: &mut Connection) -> Result<(), DbError> {
         [],
         |r| r.get(0),
     )?;
-    if current > SCHEMA_VERSION {
-        return Err(DbError::NewerSchema {
-            found: current,
-            known: SCHEMA_VERSION,
-        });
-    }
-    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+    for (version, sql) in pending(&MIGRATIONS, current)? {
         tx.execute_batch(sql)?;
         tx.execute(
             "INSERT INTO schema_migrations (version) VALUES (?1)",
@@ -98,12 +91,7 @@ impl Store for Sqlite {
         let mut stmt = self.conn.prepare("SELECT sha256, status FROM documents")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let status: String = r.get(1)?;
-            let status = if status == "ok" {
-                Status::Ok
-            } else {
-                Status::Error
-            };
+            let status = status_from_db(&r.get::<_, String>(1)?);
             known.documents.insert(r.get(0)?, status);
         }
         Ok(known)
