@@ -286,7 +286,10 @@ fn run(cli: Cli) -> Result<u8> {
         } => {
             let mut pipeline = Pipeline::new(&patterns)?;
             pipeline.encoding = encoding;
-            let got = pipeline.text_of(&file)?;
+            // The message already names the cause; the chain would repeat it.
+            let got = pipeline
+                .text_of(&file)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             if show_encoding {
                 let i = &got.info;
                 eprintln!(
