@@ -373,7 +373,7 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<InputProblem>) {
     (files, problems)
 }
 
-fn has_known_extension(path: &Path) -> bool {
+pub(crate) fn has_known_extension(path: &Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
         ingest::KNOWN_EXTENSIONS
             .iter()
@@ -497,7 +497,7 @@ impl IngestSummary {
 }
 
 /// A worker's verdict on one file.
-enum Outcome {
+pub(crate) enum Outcome {
     /// Same path, size and modification time as a stored file.
     Unchanged {
         failed: bool,
@@ -630,7 +630,7 @@ fn flush(
 
 impl Pipeline {
     /// One file of an ingest: skip it, record where known content is, or extract it.
-    fn ingest_one(&self, path: &Path, known: &Known, opts: IngestOptions) -> Outcome {
+    pub(crate) fn ingest_one(&self, path: &Path, known: &Known, opts: IngestOptions) -> Outcome {
         let key = path.display().to_string();
         let unreadable = |e: DocError| {
             Outcome::Write(Item::Unreadable {
@@ -658,11 +658,7 @@ impl Pipeline {
                 limit: self.max_bytes,
             });
         }
-        let mtime_ns = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
+        let mtime_ns = mtime_ns(&meta);
         let stored = |sha: &str| known.documents.get(sha).copied();
         let redo = |status: Option<Status>| {
             opts.force || (opts.retry_failed && status == Some(Status::Error))
@@ -767,6 +763,15 @@ impl Shard {
     pub fn owns(&self, path: &Path, roots: &[PathBuf]) -> bool {
         shard_of(path, roots, self.count) == self.index
     }
+}
+
+/// A file's modification time in nanoseconds since 1970 (0 when the file
+/// system keeps none), as stored in `files.mtime_ns`.
+pub(crate) fn mtime_ns(meta: &std::fs::Metadata) -> i64 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
 }
 
 /// The shard (0-based, of `n`) a file belongs to, from its path below the

@@ -16,6 +16,7 @@ use crate::patterns::Patterns;
 use crate::record::Record;
 use crate::sink::db::{self, DbUrl};
 use crate::sink::JsonLines;
+use crate::watch;
 
 /// Exit code when every file was processed.
 pub const EXIT_OK: u8 = 0;
@@ -124,6 +125,67 @@ Exit codes: 0 every file stored; 1 some files failed (`vanban failures` lists th
   vanban export -o archive.jsonl              every stored record, as `vanban extract` wrote it
   vanban export --format csv -o entities.csv  path, sha256, kind, text, value, offsets, page")]
     Export(ExportArgs),
+    /// Watch folders and ingest each report dropped into them, exactly once (a daemon).
+    #[command(after_help = "Examples:
+  vanban watch /srv/incoming                          into ./vanban.db, events + a start-up scan
+  vanban watch /mnt/smb/baocao --db postgres://vanban@db/archive --poll 15
+  vanban watch /srv/incoming --move-done /srv/done --move-failed /srv/failed --log-format json
+
+A file is taken once its size and modification time have not changed for --settle seconds, so
+files written slowly (scanners, copies over the network) are read whole. Temporary and system
+files are skipped (~$*, *.tmp, *.part, .~lock*, Thumbs.db, desktop.ini, .DS_Store, hidden
+files); --ignore adds patterns. On a network file system (NFS, SMB/CIFS, FUSE) no events
+arrive, so polling is on by default there. On start the folders are scanned, so files that
+arrived while the daemon was down are taken; what is already stored is not taken again. A
+failed file is recorded with its error and tried again only when it changes. SIGTERM or
+SIGINT stops it after the batch in hand is committed. deploy/vanban-watch.service runs it
+under systemd.")]
+    Watch(WatchArgs),
+}
+
+#[derive(Args, Debug)]
+struct WatchArgs {
+    /// Folders to watch, recursively.
+    #[arg(required = true, value_name = "DIR")]
+    dirs: Vec<PathBuf>,
+    #[command(flatten)]
+    db: DbArg,
+    /// Also scan the folders every SECS seconds [default: 15 on a network file system, else off].
+    #[arg(long, value_name = "SECS")]
+    poll: Option<f64>,
+    /// Do not listen to file-system events; find files by polling only.
+    #[arg(long)]
+    no_events: bool,
+    /// Seconds a file's size and modification time must stay the same before it is taken.
+    #[arg(long, value_name = "SECS", default_value_t = 5.0)]
+    settle: f64,
+    /// File-name pattern never taken (`*`, `?`; case-insensitive); repeatable.
+    #[arg(long, value_name = "GLOB")]
+    ignore: Vec<String>,
+    /// Move each stored file into DIR (renamed ` (1)`… when the name is taken).
+    #[arg(long, value_name = "DIR")]
+    move_done: Option<PathBuf>,
+    /// Move each failed file into DIR.
+    #[arg(long, value_name = "DIR")]
+    move_failed: Option<PathBuf>,
+    /// Log format on stderr: one line per event.
+    #[arg(long, value_enum, default_value = "text")]
+    log_format: LogFormat,
+    /// Seconds between health lines (files seen, ingested, failed, queue length).
+    #[arg(long, value_name = "SECS", default_value_t = 60.0)]
+    health_every: f64,
+    /// Number of documents extracted in parallel [default: all cores].
+    #[arg(short, long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Refuse files larger than this many bytes (recorded as failures of kind "too_large").
+    #[arg(long, value_name = "BYTES", default_value_t = batch::DEFAULT_MAX_BYTES)]
+    max_bytes: u64,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 /// The database flag, shared by the commands that use one.
@@ -319,6 +381,7 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Ingest(args) => ingest(&patterns, args),
         Command::Failures(args) => failures(args),
         Command::Export(args) => export(args),
+        Command::Watch(args) => watch(&patterns, args),
     }
 }
 
@@ -550,6 +613,44 @@ fn export(args: ExportArgs) -> Result<u8> {
     .with_context(|| format!("exporting from {}", url.display()))?;
     sink.finish().context("finishing the output file")?;
     eprintln!("vanban: {n} documents exported from {}", url.display());
+    Ok(EXIT_OK)
+}
+
+fn seconds(flag: &str, s: f64) -> Result<Duration> {
+    Duration::try_from_secs_f64(s).with_context(|| format!("{flag} takes a number of seconds >= 0"))
+}
+
+fn watch(patterns: &Patterns, args: WatchArgs) -> Result<u8> {
+    let mut pipeline = Pipeline::new(patterns)?;
+    pipeline.max_bytes = args.max_bytes;
+    let poll = match args.poll {
+        Some(s) if s > 0.0 => Some(seconds("--poll", s)?),
+        Some(_) => bail!("--poll takes a number of seconds > 0"),
+        None if args.no_events || args.dirs.iter().any(|d| watch::on_network_fs(d)) => {
+            Some(Duration::from_secs(15))
+        }
+        None => None,
+    };
+    let opts = watch::WatchOptions {
+        roots: args.dirs,
+        poll,
+        events: !args.no_events,
+        settle: seconds("--settle", args.settle)?,
+        ignore: args.ignore,
+        move_done: args.move_done,
+        move_failed: args.move_failed,
+        json_logs: matches!(args.log_format, LogFormat::Json),
+        health_every: seconds("--health-every", args.health_every)?,
+        jobs: default_jobs(args.jobs),
+    };
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {
+        signal_hook::flag::register(sig, std::sync::Arc::clone(&stop))
+            .context("installing the signal handlers")?;
+    }
+    let (url, mut store) = open_db(&args.db.db)?;
+    watch::watch(&pipeline, store.as_mut(), &opts, &stop)
+        .with_context(|| format!("watching into {}", url.display()))?;
     Ok(EXIT_OK)
 }
 

@@ -23,3 +23,4 @@ pub mod normalize;
 pub mod patterns;
 pub mod record;
 pub mod sink;
+pub mod watch;

@@ -274,6 +274,7 @@ fn help_of_every_command_has_examples() {
         &["ingest", "--help"],
         &["failures", "--help"],
         &["export", "--help"],
+        &["watch", "--help"],
     ] {
         let out = stdout(&vanban(cmd));
         assert!(
