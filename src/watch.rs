@@ -129,7 +129,7 @@ pub fn watch(
     let mut known = store.known()?;
     // Files that could not be read (no content hash): tried again when they change.
     let mut unreadable: HashMap<PathBuf, (u64, i64)> = HashMap::new();
-    let (tx, rx) = mpsc::channel::<PathBuf>();
+    let (tx, rx) = mpsc::channel::<Notice>();
     let mut poll = opts.poll;
     let _watcher = if opts.events {
         match start_events(&opts.roots, tx) {
@@ -178,9 +178,36 @@ pub fn watch(
     let tick = Duration::from_millis(200);
     while !stop.load(Ordering::Relaxed) {
         // Events: wait at most one tick, then take everything queued.
-        let mut arrived: Vec<PathBuf> = rx.recv_timeout(tick).into_iter().collect();
+        let mut arrived: Vec<Notice> = rx.recv_timeout(tick).into_iter().collect();
         arrived.extend(rx.try_iter());
-        for path in arrived {
+        for notice in arrived {
+            let path = match notice {
+                Notice::Path(p) => p,
+                Notice::Rescan => {
+                    next_scan = Some(Instant::now());
+                    continue;
+                }
+                Notice::Error(message) => {
+                    // E.g. the inotify watch limit, hit by a new folder:
+                    // events may now be missed, so scanning takes over.
+                    if poll.is_none() {
+                        let every = Duration::from_secs(10);
+                        log.event(
+                            "warning",
+                            &[(
+                                "message",
+                                format!(
+                                    "{message}; polling every {}s from now on",
+                                    every.as_secs()
+                                ),
+                            )],
+                        );
+                        poll = Some(every);
+                        next_scan = Some(Instant::now());
+                    }
+                    continue;
+                }
+            };
             if path.is_dir() {
                 // A folder moved or copied in: its files may predate the watch on it.
                 for f in scan(std::slice::from_ref(&path)) {
@@ -221,22 +248,41 @@ pub fn watch(
     Ok(stats)
 }
 
+/// What the event thread tells the daemon.
+enum Notice {
+    /// Something was created or changed here.
+    Path(PathBuf),
+    /// Events were dropped (the kernel's queue overflowed): scan once.
+    Rescan,
+    /// The watcher failed (the watch limit, hit by a new folder).
+    Error(String),
+}
+
 /// Listens to file-system events on every root; only paths are kept.
 fn start_events(
     roots: &[PathBuf],
-    tx: mpsc::Sender<PathBuf>,
+    tx: mpsc::Sender<Notice>,
 ) -> Result<notify::RecommendedWatcher, notify::Error> {
     use notify::Watcher;
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-        if let Ok(event) = res {
-            if matches!(
-                event.kind,
-                notify::EventKind::Create(_) | notify::EventKind::Modify(_)
-            ) {
+        // The receiver is gone only when the daemon stops.
+        match res {
+            Ok(event)
+                if matches!(
+                    event.kind,
+                    notify::EventKind::Create(_) | notify::EventKind::Modify(_)
+                ) =>
+            {
                 for p in event.paths {
-                    // The receiver is gone only when the daemon stops.
-                    let _ = tx.send(p);
+                    let _ = tx.send(Notice::Path(p));
                 }
+            }
+            Ok(event) if event.need_rescan() => {
+                let _ = tx.send(Notice::Rescan);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let _ = tx.send(Notice::Error(format!("file-system events failed: {e}")));
             }
         }
     })?;
