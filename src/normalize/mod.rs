@@ -7,7 +7,9 @@
 //!   symbols invisibly: `NĐ-\u{AD}CP`);
 //! - CRLF and CR become LF;
 //! - `Ð`/`ð` (U+00D0/U+00F0, Icelandic eth, left by old converters and
-//!   fonts) become `Đ`/`đ`, so `NÐ-CP` is the same symbol as `NĐ-CP`.
+//!   fonts) become `Đ`/`đ`, so `NÐ-CP` is the same symbol as `NĐ-CP`;
+//! - hyphen look-alikes (non-breaking hyphen, minus sign…) become `-`, and
+//!   dot leaders (`ngày.....tháng`) as many spaces.
 //!
 //! Blocks are joined with a blank line, or with a line break or a tab when
 //! the reader says so (the lines and cells of a table row). Line breaks inside a paragraph are
@@ -178,6 +180,16 @@ fn clean_into(s: &str, out: &mut String) {
             }
             // Zero-width space/joiners, word joiner, BOM, soft hyphen.
             '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => {}
+            // Hyphen, non-breaking hyphen (Word's Ctrl+Shift+-), figure dash and
+            // minus sign look like `-` and stand for it inside symbols
+            // (`NĐ‑CP`) and numbers (`−8,6%`). En and em dashes stay: they
+            // separate ranges and clauses, and the extractors read them so.
+            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2212}' => out.push('-'),
+            // Dot leaders of a form (`ngày.....tháng.....năm`, `Số:.....2.094.....`):
+            // three or more dots, or ellipses, are blanks to fill, not
+            // punctuation; as spaces they read like the blanks of a typed
+            // template (`ngày   tháng 4 năm 2024`).
+            '.' | '…' if is_leader(c, &mut chars, out) => {}
             'Ð' => out.push('Đ'),
             'ð' => out.push('đ'),
             // No-break, en/em/thin/hair and other typographic spaces.
@@ -187,6 +199,27 @@ fn clean_into(s: &str, out: &mut String) {
             _ => out.push(c),
         }
     }
+}
+
+/// Whether `c` starts a dot leader (with what follows, three dots or more,
+/// or an ellipsis); if so, pushes one space per character of it and consumes it.
+fn is_leader(
+    c: char,
+    chars: &mut std::iter::Peekable<std::str::Chars<'_>>,
+    out: &mut String,
+) -> bool {
+    let mut ahead = chars.clone();
+    let mut n = 1;
+    while let Some('.' | '…') = ahead.peek() {
+        ahead.next();
+        n += 1;
+    }
+    if c != '…' && n < 3 {
+        return false;
+    }
+    out.extend(std::iter::repeat_n(' ', n));
+    *chars = ahead;
+    true
 }
 
 /// Converts byte offsets in the normalized text to the output's character
@@ -282,6 +315,26 @@ mod tests {
         assert_eq!(
             normalize_str("Nghị định số 06/2013/NÐ-CP ðã"),
             "Nghị định số 06/2013/NĐ-CP đã"
+        );
+    }
+
+    #[test]
+    fn hyphen_lookalikes_inside_symbols_become_hyphens_and_range_dashes_stay() {
+        assert_eq!(
+            normalize_str("Nghị định số 06/2013/NĐ\u{2011}CP, giảm \u{2212}8,6%, 2013 – 2023"),
+            "Nghị định số 06/2013/NĐ-CP, giảm -8,6%, 2013 – 2023"
+        );
+    }
+
+    #[test]
+    fn dot_leaders_become_blanks_of_the_same_length_and_sentence_dots_stay() {
+        assert_eq!(
+            normalize_str("ngày.....tháng 4 năm 2024; Số:.....2.094….. Hết."),
+            "ngày     tháng 4 năm 2024; Số:     2.094    Hết."
+        );
+        assert_eq!(
+            normalize_str("v.v.. và 1.212/1.273"),
+            "v.v.. và 1.212/1.273"
         );
     }
 
