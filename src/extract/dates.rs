@@ -17,7 +17,7 @@ use super::{Claims, Entities};
 use crate::error::PatternError;
 use crate::normalize::OffsetMap;
 use crate::patterns::Patterns;
-use crate::record::{DateValue, Precision, Warning};
+use crate::record::{DateRange, DateValue, Precision, Warning};
 
 /// Blank space in a template date: spaces, dots or underscores.
 const BLANK: &str = r"[\s._…]*";
@@ -44,12 +44,18 @@ pub(crate) struct DateExtractor {
     scale_before: Regex,
     /// `năm 2017`.
     year: Regex,
+    /// `2013 - 2023`, `2015-2020`: a span of years.
+    year_span: Regex,
+    /// `năm 2012 đến 2018`, `năm 2012 đến năm 2018`.
+    year_span_words: Regex,
 }
 
 /// A candidate before overlap resolution.
 struct Candidate {
     range: Range<usize>,
     parsed: Result<(String, Precision), String>,
+    /// Both ends of a span of years.
+    years: Option<DateRange>,
 }
 
 impl DateExtractor {
@@ -82,6 +88,10 @@ impl DateExtractor {
             year: c(&format!(
                 r"(?i){WORD_START}(?P<all>năm\s+(?P<y>(?:19|20)\d{{2}})){WORD_END}"
             ))?,
+            year_span: c(r"(?P<y1>(?:19|20)\d{2})[ \t]*[-–][ \t]*(?P<y2>(?:19|20)\d{2})")?,
+            year_span_words: c(&format!(
+                r"(?i){WORD_START}(?P<all>năm\s+(?P<y1>(?:19|20)\d{{2}})\s+(?:đến|tới)\s+(?:năm\s+)?(?P<y2>(?:19|20)\d{{2}})){WORD_END}"
+            ))?,
         })
     }
 
@@ -104,12 +114,14 @@ impl DateExtractor {
             cands.push(Candidate {
                 range: whole(&c),
                 parsed,
+                years: None,
             });
         }
         for c in captures_resuming(&self.month, text, "all") {
             cands.push(Candidate {
                 range: whole(&c),
                 parsed: month(&c["m"], &c["y"]),
+                years: None,
             });
         }
         for c in self.numeric.captures_iter(text) {
@@ -129,6 +141,7 @@ impl DateExtractor {
             cands.push(Candidate {
                 range: r,
                 parsed: day(&c["d"], &c["m"], y),
+                years: None,
             });
         }
         for c in self.month_year.captures_iter(text) {
@@ -138,6 +151,7 @@ impl DateExtractor {
                     cands.push(Candidate {
                         range: r,
                         parsed: Ok(p),
+                        years: None,
                     });
                 }
             }
@@ -154,10 +168,12 @@ impl DateExtractor {
             cands.push(Candidate {
                 range: d1.range(),
                 parsed: day(d1.as_str(), m, y),
+                years: None,
             });
             cands.push(Candidate {
                 range: d2.start()..r.end,
                 parsed: day(d2.as_str(), m, y),
+                years: None,
             });
         }
         for c in captures_resuming(&self.month_range, text, "all") {
@@ -168,10 +184,12 @@ impl DateExtractor {
             cands.push(Candidate {
                 range: first.range(),
                 parsed: month(&c["m1"], y),
+                years: None,
             });
             cands.push(Candidate {
                 range: second.range(),
                 parsed: month(&c["m2"], y),
+                years: None,
             });
         }
         // A day and month after a cue word, or alone in parentheses. Without
@@ -192,6 +210,7 @@ impl DateExtractor {
                 cands.push(Candidate {
                     range: r,
                     parsed: Ok((format!("--{mn:02}-{dn:02}"), Precision::Day)),
+                    years: None,
                 });
             }
         }
@@ -199,6 +218,29 @@ impl DateExtractor {
             cands.push(Candidate {
                 range: whole(&c),
                 parsed: Ok((c["y"].to_string(), Precision::Year)),
+                years: None,
+            });
+        }
+
+        // Spans of years: `2013 - 2023` (standing alone, the second year
+        // later than the first) and `năm 2012 đến 2018`.
+        let spans = self
+            .year_span
+            .captures_iter(text)
+            .filter(|c| standalone(text, &whole(c)))
+            .chain(captures_resuming(&self.year_span_words, text, "all"));
+        for c in spans {
+            let (y1, y2) = (&c["y1"], &c["y2"]);
+            if y2 <= y1 {
+                continue;
+            }
+            cands.push(Candidate {
+                range: whole(&c),
+                parsed: Ok((y1.to_string(), Precision::Year)),
+                years: Some(DateRange {
+                    from: y1.to_string(),
+                    to: y2.to_string(),
+                }),
             });
         }
 
@@ -214,12 +256,19 @@ impl DateExtractor {
             let span = map.span(c.range.start, c.range.end);
             let surface = text[c.range.clone()].to_string();
             match c.parsed {
-                Ok((value, precision)) => out.dates.push(DateValue {
-                    text: surface,
-                    span,
-                    value,
-                    precision,
-                }),
+                Ok((value, precision)) => {
+                    out.date_bytes.push(c.range.clone());
+                    out.dates.push(DateValue {
+                        text: surface,
+                        span,
+                        value,
+                        precision,
+                        role: None,
+                        range: c.years,
+                        inferred_value: None,
+                        year_inferred: false,
+                    })
+                }
                 Err(why) => out.warnings.push(Warning {
                     kind: "invalid_date".into(),
                     message: format!("`{surface}` is not a calendar date ({why}); no value given"),

@@ -9,6 +9,7 @@
 
 mod dates;
 mod legal;
+mod meaning;
 mod metadata;
 mod num;
 mod numbers;
@@ -20,7 +21,7 @@ use std::ops::Range;
 use crate::error::PatternError;
 use crate::normalize::{Normalized, OffsetMap};
 use crate::patterns::Patterns;
-use crate::record::{DateValue, LegalRef, Metadata, NumberValue, Percentage, Warning};
+use crate::record::{DateValue, Finding, LegalRef, Metadata, NumberValue, Percentage, Warning};
 
 pub use legal::number_key;
 pub use num::{parse as parse_number, Decimal, PointDecimal};
@@ -34,6 +35,26 @@ pub struct Entities {
     pub numbers: Vec<NumberValue>,
     pub metadata: Metadata,
     pub warnings: Vec<Warning>,
+    pub findings: Vec<Finding>,
+    /// Byte ranges behind the entities above, one per entity in the same
+    /// order, for the rules that read what surrounds an entity
+    /// ([`meaning`]); never written out.
+    pub(crate) legal_tails: Vec<Range<usize>>,
+    pub(crate) date_bytes: Vec<Range<usize>>,
+    pub(crate) percent_bytes: Vec<Range<usize>>,
+    pub(crate) number_bytes: Vec<NumberBytes>,
+}
+
+/// Where a number sits, in bytes, and its scale.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct NumberBytes {
+    pub(crate) start: usize,
+    /// End of the digits.
+    pub(crate) digits_end: usize,
+    /// End of the entity (after its scale words).
+    pub(crate) end: usize,
+    /// The product of its scale words (1 without).
+    pub(crate) mult: u64,
 }
 
 /// All extractors, compiled once and shared by every worker thread.
@@ -42,6 +63,7 @@ pub struct Extractor {
     dates: dates::DateExtractor,
     percentages: percentages::PercentExtractor,
     numbers: numbers::NumberExtractor,
+    meaning: meaning::MeaningExtractor,
     metadata: metadata::MetadataExtractor,
 }
 
@@ -52,6 +74,7 @@ impl Extractor {
             dates: dates::DateExtractor::new(patterns)?,
             percentages: percentages::PercentExtractor::new()?,
             numbers: numbers::NumberExtractor::new(patterns)?,
+            meaning: meaning::MeaningExtractor::new(patterns)?,
             metadata: metadata::MetadataExtractor::new(patterns)?,
         })
     }
@@ -71,9 +94,13 @@ impl Extractor {
             .extract(text, &mut map, &mut claims, &mut out);
         claims.seal();
         self.numbers.extract(text, &mut map, &claims, &mut out);
+        // What the quantities measure, and whether the document's own
+        // arithmetic holds: reads around the entities found above.
+        self.meaning.extract(text, &mut out);
         // Last: metadata reuses the dates and references found above, and
         // gives every entity its section.
         out.metadata = self.metadata.extract(text, &mut map, &mut out);
+        meaning::date_roles(&mut out);
         out
     }
 }
