@@ -174,7 +174,17 @@ impl MeaningExtractor {
                 return;
             }
         }
-        if let Some(phrase) = self.counted(text, pos) {
+        // In a table cell (`1.212/1.273 (95,2%)` under `khu dân cư`), the
+        // column header names what the cell counts when the cell does not.
+        let phrase = self.counted(text, pos).or_else(|| {
+            let cell = out.numbers[group.start].span.cell.as_ref()?;
+            let header = cell.column_header.as_deref()?.trim();
+            let plain = !header.is_empty()
+                && !header.contains(|c: char| c.is_ascii_digit())
+                && header.split_whitespace().count() <= MAX_WORDS;
+            plain.then(|| header.to_string())
+        });
+        if let Some(phrase) = phrase {
             for k in group {
                 out.numbers[k].counted = Some(phrase.clone());
             }
@@ -398,8 +408,22 @@ fn join(a: &Span, b: &Span) -> Span {
     }
 }
 
-/// Each date's role, and the year of a year-less day and month from the
-/// document's own date. Runs after metadata, which finds that date.
+/// The year a report is about, from its title: the one year written there,
+/// as `năm 2017` (`Công tác … năm 2017`). None when the title names several
+/// years (`10 năm (2013 - 2023)`) or none.
+fn title_year(title: &str) -> Option<String> {
+    let years: Vec<&str> = title
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|w| w.len() == 4 && (w.starts_with("19") || w.starts_with("20")))
+        .collect();
+    let y = *years.first()?;
+    let named = title.contains(&format!("năm {y}")) || title.contains(&format!("Năm {y}"));
+    (years.iter().all(|w| *w == y) && named).then(|| y.to_string())
+}
+
+/// Each date's role, and the year of a year-less day and month: the year of
+/// the document's own date, else the one year its title names. Runs after
+/// metadata, which finds both.
 pub(crate) fn date_roles(out: &mut Entities) {
     let own = out
         .metadata
@@ -412,7 +436,11 @@ pub(crate) fn date_roles(out: &mut Entities) {
         .as_ref()
         .map(|d| d.value.as_str())
         .filter(|v| v.len() >= 4 && v[..4].bytes().all(|b| b.is_ascii_digit()))
-        .map(|v| v[..4].to_string());
+        .map(|v| v[..4].to_string())
+        .or_else(|| {
+            let title = out.metadata.title.as_ref()?;
+            title_year(&title.text)
+        });
     let tails = &out.legal_tails;
     for (d, r) in out.dates.iter_mut().zip(&out.date_bytes) {
         let in_tail = {
@@ -631,6 +659,21 @@ mod tests {
         assert_eq!(e.numbers[0].counted.as_deref(), Some("cán bộ"));
         let e = extract("có 6 điều kiện cần thiết phải bảo đảm cho hoạt động");
         assert_eq!(e.numbers[0].counted, None);
+    }
+
+    #[test]
+    fn the_year_of_a_day_and_month_comes_from_the_title_when_the_date_line_lost_it() {
+        assert_eq!(
+            super::title_year(
+                "Công tác xây dựng phong trào toàn dân bảo vệ an ninh Tổ quốc năm 2017"
+            ),
+            Some("2017".to_string())
+        );
+        assert_eq!(
+            super::title_year("Kết quả 10 năm (2013 - 2023) thực hiện"),
+            None
+        );
+        assert_eq!(super::title_year("Báo cáo tổng kết"), None);
     }
 
     #[test]

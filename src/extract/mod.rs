@@ -236,6 +236,28 @@ pub(crate) mod tests {
         "Điều 1. ",
         "Phần thứ nhất",
         "**",
+        // The meaning rules (issue 7): units, counted nouns, qualifiers,
+        // ranges, ratios with their percentages, slogans, spans of years.
+        "từ ",
+        " đến ",
+        "trên ",
+        "gần ",
+        " tuổi",
+        " trở lên",
+        " người",
+        " lượt người",
+        " đ/c ",
+        "km²",
+        " khu dân cư",
+        "cơ quan, doanh nghiệp",
+        " các ",
+        "1.212",
+        "(95,2%)",
+        "(-8,6%)",
+        "“",
+        "”",
+        "2013 - 2023",
+        "năm 2012 đến ",
     ];
 
     #[test]
@@ -263,6 +285,25 @@ pub(crate) mod tests {
             for (span, surface) in spans {
                 let slice: String = chars[span.start..span.end].iter().collect();
                 assert_eq!(&slice, surface, "offsets of {surface:?} in {text:?}");
+            }
+            for f in &e.findings {
+                assert!(
+                    f.spans
+                        .iter()
+                        .all(|s| s.start < s.end && s.end <= chars.len()),
+                    "finding spans of {text:?}: {f:?}"
+                );
+            }
+            for (i, n) in e.numbers.iter().enumerate() {
+                // A ratio's sides are neighbours, numerator first.
+                if n.ratio.as_ref().is_some_and(|r| r.side == "numerator") {
+                    let den = e.numbers.get(i + 1).and_then(|d| d.ratio.as_ref());
+                    assert_eq!(
+                        den.map(|d| d.side.as_str()),
+                        Some("denominator"),
+                        "{text:?}"
+                    );
+                }
             }
         }
     }
