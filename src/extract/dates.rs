@@ -46,8 +46,6 @@ pub(crate) struct DateExtractor {
     year: Regex,
     /// `2013 - 2023`, `2015-2020`: a span of years.
     year_span: Regex,
-    /// `năm 2012 đến 2018`, `năm 2012 đến năm 2018`.
-    year_span_words: Regex,
 }
 
 /// A candidate before overlap resolution.
@@ -88,10 +86,7 @@ impl DateExtractor {
             year: c(&format!(
                 r"(?i){WORD_START}(?P<all>năm\s+(?P<y>(?:19|20)\d{{2}})){WORD_END}"
             ))?,
-            year_span: c(r"(?P<y1>(?:19|20)\d{2})[ \t]*[-–][ \t]*(?P<y2>(?:19|20)\d{2})")?,
-            year_span_words: c(&format!(
-                r"(?i){WORD_START}(?P<all>năm\s+(?P<y1>(?:19|20)\d{{2}})\s+(?:đến|tới)\s+(?:năm\s+)?(?P<y2>(?:19|20)\d{{2}})){WORD_END}"
-            ))?,
+            year_span: c(r"(?P<y1>(?:19|20)[0-9]{2})[ \t]*[-–][ \t]*(?P<y2>(?:19|20)[0-9]{2})")?,
         })
     }
 
@@ -224,18 +219,26 @@ impl DateExtractor {
 
         // Spans of years: `2013 - 2023` (standing alone, the second year
         // later than the first) and `năm 2012 đến 2018`.
-        let spans = self
+        let mut spans: Vec<(Range<usize>, &str, &str)> = self
             .year_span
             .captures_iter(text)
             .filter(|c| standalone(text, &whole(c)))
-            .chain(captures_resuming(&self.year_span_words, text, "all"));
-        for c in spans {
-            let (y1, y2) = (&c["y1"], &c["y2"]);
+            .filter_map(|c| Some((whole(&c), c.name("y1")?.as_str(), c.name("y2")?.as_str())))
+            .collect();
+        // `năm 2012 đến 2018`: read on from each `năm YYYY` found below
+        // rather than with one more pass of a regex over the whole text.
+        for c in captures_resuming(&self.year, text, "all") {
+            let r = whole(&c);
+            if let Some((end, y2)) = year_after_den(text, r.end) {
+                spans.push((r.start..end, &text[r.end - 4..r.end], y2));
+            }
+        }
+        for (range, y1, y2) in spans {
             if y2 <= y1 {
                 continue;
             }
             cands.push(Candidate {
-                range: whole(&c),
+                range,
                 parsed: Ok((y1.to_string(), Precision::Year)),
                 years: Some(DateRange {
                     from: y1.to_string(),
@@ -277,6 +280,30 @@ impl DateExtractor {
             }
         }
     }
+}
+
+/// After `năm 2012`: ` đến 2018` or ` tới năm 2018`, a year standing
+/// alone. Its end and the year.
+fn year_after_den(text: &str, end: usize) -> Option<(usize, &str)> {
+    let rest = text[end..].trim_start_matches([' ', '\t']);
+    let rest = rest
+        .strip_prefix("đến")
+        .or_else(|| rest.strip_prefix("tới"))?;
+    let trimmed = rest.trim_start_matches([' ', '\t']);
+    if trimmed.len() == rest.len() {
+        return None;
+    }
+    let rest = trimmed;
+    let rest = match rest.strip_prefix("năm") {
+        Some(r) if r.starts_with([' ', '\t']) => r.trim_start_matches([' ', '\t']),
+        _ => rest,
+    };
+    let y = rest.get(..4)?;
+    let standalone_year = y.bytes().all(|b| b.is_ascii_digit())
+        && (y.starts_with("19") || y.starts_with("20"))
+        && !rest[4..].starts_with(|c: char| c.is_alphanumeric() || c == '/');
+    let at = text.len() - rest.len();
+    standalone_year.then(|| (at + 4, &text[at..at + 4]))
 }
 
 /// The date's own range: the `all` group when the regex spells out word
@@ -493,6 +520,36 @@ mod tests {
     fn ratios_and_reference_years_are_not_dates() {
         assert!(dates("17/30 xã, 24/24 giờ, 1.212/1.273").is_empty());
         assert!(dates("Nghị định số 06/2013/NĐ-CP").is_empty());
+    }
+
+    #[test]
+    fn spans_of_years_give_both_ends() {
+        let e = extract("Kết quả 10 năm (2013 - 2023), từ năm 2012 đến 2018, nhiệm kỳ 2015-2020");
+        let got: Vec<_> = e
+            .dates
+            .iter()
+            .map(|d| {
+                let r = d.range.as_ref().expect("a span of years");
+                (
+                    d.text.as_str(),
+                    d.value.as_str(),
+                    r.from.as_str(),
+                    r.to.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("2013 - 2023", "2013", "2013", "2023"),
+                ("năm 2012 đến 2018", "2012", "2012", "2018"),
+                ("2015-2020", "2015", "2015", "2020"),
+            ]
+        );
+        assert_eq!(
+            e.numbers.iter().map(|n| n.value).collect::<Vec<_>>(),
+            [10.0]
+        );
     }
 
     #[test]

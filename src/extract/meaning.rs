@@ -15,7 +15,7 @@ use std::ops::Range;
 use regex::Regex;
 
 use super::num::{parse, PointDecimal};
-use super::text::{after, alternation, before, char_at, char_before, compile};
+use super::text::{after, char_at, char_before, compile, key};
 use super::{Entities, NumberBytes};
 use crate::error::PatternError;
 use crate::patterns::Patterns;
@@ -26,24 +26,16 @@ const MAX_WORDS: usize = 5;
 /// Most comma-joined stretches (`xã, phường, thị trấn` is three).
 const MAX_PARTS: usize = 8;
 
-const WORD_END: &str = r"(?:$|[^\p{L}\p{N}])";
-
 pub(crate) struct MeaningExtractor {
-    /// A unit word right at the start (`ha`, `người`, `lượt người`).
-    unit: Regex,
-    /// A count noun right at the start (`cơ quan`, `khu dân cư`).
-    noun: Regex,
-    /// A word that ends a counted phrase, right at the start.
-    stop: Regex,
-    /// A bounding word right before a number.
-    qual_before: Regex,
-    /// A bounding word right after a number's unit.
-    qual_after: Regex,
-    /// What may sit between the two ends of a range: the first end's unit,
-    /// then a dash or `đến`/`tới` (`30 tuổi đến 50`, `4000 – 4200`).
-    range_between: Regex,
-    /// `từ` before the first end of a range.
-    from_before: Regex,
+    /// Unit words (`ha`, `người`, `lượt người`).
+    units: Phrases,
+    /// Count nouns (`cơ quan`, `khu dân cư`).
+    nouns: Phrases,
+    /// Words that end a counted phrase.
+    stops: Phrases,
+    /// Bounding words before a number, and after its unit.
+    qual_before: Phrases,
+    qual_after: Phrases,
     /// A percentage in parentheses right after a ratio (`1250/1250 (100%) khu dân cư`).
     paren_percent: Regex,
     /// From a ratio's end to the `(` of its percentage: the counted phrase,
@@ -51,39 +43,173 @@ pub(crate) struct MeaningExtractor {
     to_percent: Regex,
 }
 
+/// A vocabulary of phrases looked up word by word by their canonical key
+/// (lower case, one tone placement). A hash lookup, not a regex: the big
+/// case-insensitive alternations cost more to compile than a whole report
+/// costs to extract.
+struct Phrases {
+    keys: std::collections::HashSet<String>,
+    /// Most words in a phrase.
+    max_words: usize,
+    /// Longest phrase, in bytes.
+    max_len: usize,
+    /// The first word of every phrase: most words start none, and one
+    /// lookup says so.
+    first_words: std::collections::HashSet<String>,
+}
+
+impl Phrases {
+    fn new(phrases: &[String]) -> Phrases {
+        let keys: std::collections::HashSet<String> = phrases
+            .iter()
+            .map(|p| key(p))
+            .filter(|k| !k.is_empty())
+            .collect();
+        let max_words = keys.iter().map(|k| k.split(' ').count()).max().unwrap_or(0);
+        let max_len = keys.iter().map(String::len).max().unwrap_or(0);
+        let first_words = keys
+            .iter()
+            .filter_map(|k| k.split(' ').next())
+            .map(str::to_string)
+            .collect();
+        Phrases {
+            keys,
+            max_words,
+            max_len,
+            first_words,
+        }
+    }
+
+    /// Whether `s` is one of the phrases. Lower-casing is enough unless a
+    /// vowel pair whose tone may sit on either vowel (`oa`, `oe`, `uy`) is
+    /// there; only then is the full canonical key worth its cost.
+    fn contains(&self, s: &str) -> bool {
+        self.lookup(&self.keys, s)
+    }
+
+    fn lookup(&self, set: &std::collections::HashSet<String>, s: &str) -> bool {
+        if s.len() > self.max_len * 2 {
+            return false;
+        }
+        let lower = s.to_lowercase();
+        // Single spaces between words are already the key's spacing.
+        let simple =
+            !has_tone_pair(&lower) && !lower.contains(['\t', '\n']) && !lower.contains("  ");
+        if simple {
+            set.contains(&lower)
+        } else {
+            set.contains(&key(s))
+        }
+    }
+
+    /// The longest phrase starting at byte `pos` of `text` (no blanks
+    /// skipped): its end.
+    fn at(&self, text: &str, pos: usize) -> Option<usize> {
+        let words = words_from(text, pos, self.max_words);
+        let first = *words.first()?;
+        if !self.lookup(&self.first_words, &text[pos..first]) {
+            return None;
+        }
+        (1..=words.len()).rev().find_map(|n| {
+            let end = words[n - 1];
+            self.contains(&text[pos..end]).then_some(end)
+        })
+    }
+
+    /// The longest phrase ending at byte `end` of `text` (no blanks
+    /// skipped) and starting at a word start: its start.
+    fn ending_at(&self, text: &str, end: usize) -> Option<usize> {
+        let mut starts = Vec::with_capacity(self.max_words);
+        let mut i = end;
+        while starts.len() < self.max_words {
+            let s = back_over(text, i, is_word_char);
+            if s == i {
+                break;
+            }
+            starts.push(s);
+            let b = back_over(text, s, |c| matches!(c, ' ' | '\t'));
+            if b == s {
+                break;
+            }
+            i = b;
+        }
+        // The farthest start first: the longest phrase wins.
+        starts
+            .into_iter()
+            .rev()
+            .find(|&s| self.contains(&text[s..end]))
+    }
+}
+
+/// An `o`/`u` (toneless or toned) followed by a vowel it pairs with.
+fn has_tone_pair(lower: &str) -> bool {
+    let mut prev_ou = false;
+    for c in lower.chars() {
+        if prev_ou && "aáàảãạeéèẻẽẹyýỳỷỹỵ".contains(c) {
+            return true;
+        }
+        prev_ou = "oóòỏõọuúùủũụ".contains(c);
+    }
+    false
+}
+
+/// Where a run of `f` characters ending at byte `i` starts.
+fn back_over(text: &str, mut i: usize, f: impl Fn(char) -> bool) -> usize {
+    while let Some(c) = char_before(text, i).filter(|c| f(*c)) {
+        i -= c.len_utf8();
+    }
+    i
+}
+
+/// Letters, digits and the marks inside unit words (`km²`, `đ/c`).
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '/'
+}
+
+/// Ends of up to `max` words from `pos`, each separated from the next by
+/// spaces or tabs only.
+fn words_from(text: &str, pos: usize, max: usize) -> Vec<usize> {
+    let mut ends = Vec::with_capacity(max);
+    let mut i = pos;
+    while ends.len() < max {
+        let end = text[i..]
+            .char_indices()
+            .find(|(_, c)| !is_word_char(*c))
+            .map_or(text.len(), |(k, _)| i + k);
+        if end == i {
+            break;
+        }
+        ends.push(end);
+        let next = skip_blanks(text, end);
+        if next == end {
+            break;
+        }
+        i = next;
+    }
+    ends
+}
+
 impl MeaningExtractor {
     pub(crate) fn new(p: &Patterns) -> Result<Self, PatternError> {
-        let units = alternation(p.unit_words.iter().map(String::as_str));
-        let nouns = alternation(p.count_nouns.iter().map(String::as_str));
-        let stops = alternation(p.counted_stops.iter().map(String::as_str));
-        let before_q = alternation(p.qualifiers_before.iter().map(String::as_str));
-        let after_q = alternation(p.qualifiers_after.iter().map(String::as_str));
         Ok(MeaningExtractor {
-            unit: compile(
-                "units.tsv",
-                &format!(r"(?i)^[ \t]*(?P<w>{units}){WORD_END}"),
-            )?,
-            noun: compile("units.tsv", &format!(r"(?i)^(?P<w>{nouns}){WORD_END}"))?,
-            stop: compile(
-                "counted_stops.tsv",
-                &format!(r"(?i)^(?P<w>{stops}){WORD_END}"),
-            )?,
-            qual_before: compile(
-                "qualifiers.tsv",
-                &format!(r"(?i)(?:^|[^\p{{L}}\p{{N}}])(?P<w>{before_q})[ \t]+$"),
-            )?,
-            qual_after: compile(
-                "qualifiers.tsv",
-                &format!(r"(?i)^[ \t]*(?P<w>{after_q}){WORD_END}"),
-            )?,
-            range_between: compile(
-                "units.tsv",
-                &format!(r"(?i)^[ \t]*(?:(?:{units})[ \t]*)?(?:[-–]|(?:đến|tới)[ \t])[ \t]*$"),
-            )?,
-            from_before: compile("meaning", r"(?i)(?:^|[^\p{L}\p{N}])từ[ \t]+$")?,
-            paren_percent: compile("meaning", r"^[ \t]*\([ \t]*-?\d[\d.,]*[ \t]*%[ \t]*\)")?,
-            to_percent: compile("meaning", r"^[^\d\n()%;:/]{0,80}?\([ \t]*")?,
+            units: Phrases::new(&p.unit_words),
+            nouns: Phrases::new(&p.count_nouns),
+            stops: Phrases::new(&p.counted_stops),
+            qual_before: Phrases::new(&p.qualifiers_before),
+            qual_after: Phrases::new(&p.qualifiers_after),
+            paren_percent: compile("meaning", r"^[ \t]*\([ \t]*-?[0-9][0-9.,]*[ \t]*%[ \t]*\)")?,
+            to_percent: compile("meaning", r"^[^0-9\n()%;:/]{0,80}?\([ \t]*")?,
         })
+    }
+
+    /// The qualifier before byte `start` (and a blank), lower case.
+    fn qualifier_before(&self, text: &str, start: usize) -> Option<String> {
+        let end = back_over(text, start, |c| matches!(c, ' ' | '\t'));
+        if end == start {
+            return None;
+        }
+        let s = self.qual_before.ending_at(text, end)?;
+        Some(text[s..end].to_lowercase())
     }
 
     pub(crate) fn extract(&self, text: &str, out: &mut Entities) {
@@ -141,12 +267,7 @@ impl MeaningExtractor {
         let Some(first) = out.number_bytes.get(group.start).copied() else {
             return;
         };
-        let qualifier = self
-            .qual_before
-            .captures(before(text, first.start, 40))
-            .and_then(|c| c.name("w"))
-            .map(|w| w.as_str().to_lowercase());
-        if let Some(q) = qualifier {
+        if let Some(q) = self.qualifier_before(text, first.start) {
             out.numbers[group.start].qualifier = Some(q);
         }
         // A slogan (`“4 giữ”`) names no unit and counts nothing.
@@ -167,12 +288,11 @@ impl MeaningExtractor {
                 out.numbers[k].unit = Some(u.clone());
             }
         }
-        if let Some(c) = self.qual_after.captures(after(text, pos, 40)) {
-            if let Some(w) = c.name("w") {
-                let q = w.as_str().to_lowercase();
-                out.numbers[group.end - 1].qualifier.get_or_insert(q);
-                return;
-            }
+        let q_at = skip_blanks(text, pos);
+        if let Some(q_end) = self.qual_after.at(text, q_at) {
+            let q = text[q_at..q_end].to_lowercase();
+            out.numbers[group.end - 1].qualifier.get_or_insert(q);
+            return;
         }
         // In a table cell (`1.212/1.273 (95,2%)` under `khu dân cư`), the
         // column header names what the cell counts when the cell does not.
@@ -191,21 +311,15 @@ impl MeaningExtractor {
         }
     }
 
-    /// The unit word at `pos` and where it ends, unless a longer count noun
-    /// starts there (`người dân` is counted, `người` is a unit).
+    /// The unit word at `pos` (after blanks) and where it ends, unless a
+    /// longer count noun starts there (`người dân` is counted, `người` is a unit).
     fn unit_at(&self, text: &str, pos: usize) -> Option<(String, usize)> {
-        let rest = after(text, pos, 40);
-        let u = self.unit.captures(rest)?.name("w")?;
-        let lead = rest.len() - rest.trim_start_matches([' ', '\t']).len();
-        let noun_len = self
-            .noun
-            .captures(&rest[lead..])
-            .and_then(|c| c.name("w"))
-            .map_or(0, |w| w.end());
-        if noun_len > u.end() - lead {
+        let at = skip_blanks(text, pos);
+        let end = self.units.at(text, at)?;
+        if self.nouns.at(text, at).is_some_and(|n| n > end) {
             return None;
         }
-        Some((u.as_str().to_string(), pos + u.end()))
+        Some((text[at..end].to_string(), end))
     }
 
     /// The noun phrase starting at `pos` (after spaces), or `None` when there
@@ -217,7 +331,7 @@ impl MeaningExtractor {
         let start = i;
         let (mut words, mut parts, mut last_end) = (0, 1, None);
         loop {
-            if self.stop.is_match(&line[i..]) {
+            if self.stops.at(line, i).is_some() {
                 break;
             }
             let w_end = line[i..]
@@ -244,7 +358,7 @@ impl MeaningExtractor {
             // `cơ quan, doanh nghiệp`: a comma goes on only into a count noun.
             if char_at(line, w_end) == Some(',') {
                 let after_comma = skip_blanks(line, w_end + 1);
-                if parts < MAX_PARTS && self.noun.is_match(&line[after_comma..]) {
+                if parts < MAX_PARTS && self.nouns.at(line, after_comma).is_some() {
                     parts += 1;
                     words = 0;
                     i = after_comma;
@@ -256,11 +370,23 @@ impl MeaningExtractor {
         last_end.map(|e| text[start..e].to_string())
     }
 
+    /// `a – b`, `a đến b`, `a tuổi đến b`: between the two, at most the first
+    /// end's unit, then a dash or `đến`/`tới`; with a word, `từ` before `a`.
     fn is_range(&self, text: &str, a: &NumberBytes, b: &NumberBytes) -> bool {
-        b.start > a.end
-            && self.range_between.is_match(&text[a.end..b.start])
-            && (text[a.end..b.start].contains(['-', '–'])
-                || self.from_before.is_match(before(text, a.start, 16)))
+        if b.start <= a.end || b.start - a.end > 32 {
+            return false;
+        }
+        let mut i = skip_blanks(text, a.end);
+        if let Some(u) = self.units.at(text, i) {
+            i = skip_blanks(text, u);
+        }
+        let rest = text[i..b.start].trim_end_matches([' ', '\t']);
+        let dash = matches!(rest, "-" | "–");
+        let word = matches!(rest, "đến" | "tới") && b.start > i + rest.len();
+        let blank = back_over(text, a.start, |c| matches!(c, ' ' | '\t'));
+        let tu = back_over(text, blank, char::is_alphabetic);
+        let after_tu = blank < a.start && key(&text[tu..blank]) == "từ";
+        dash || (word && after_tu)
     }
 
     /// Links each ratio to the percentage that restates it, checks them, and
@@ -336,11 +462,7 @@ impl MeaningExtractor {
             let Some(p) = out.percentages.get_mut(k) else {
                 break;
             };
-            p.qualifier = self
-                .qual_before
-                .captures(before(text, r.start, 40))
-                .and_then(|c| c.name("w"))
-                .map(|w| w.as_str().to_lowercase());
+            p.qualifier = self.qualifier_before(text, r.start);
             // The share's whole: the phrase right after the sign (`80% đơn vị
             // tiên tiến`); a percentage closing a clause names none.
             if !linked[k] && matches!(char_at(text, r.end), Some(' ' | '\t')) {
