@@ -440,8 +440,8 @@ impl MeaningExtractor {
                         out.percentages[k].span.clone(),
                     ],
                     details: Some(serde_json::json!({
-                        "numerator": num,
-                        "denominator": den,
+                        "numerator": whole_json(num),
+                        "denominator": whole_json(den),
                         "stated": stated,
                         "computed": computed,
                         "decimals": decimals,
@@ -522,6 +522,15 @@ fn check(num: f64, den: f64, stated: f64, decimals: u32) -> &'static str {
     }
 }
 
+/// A whole number as a JSON integer (`575`, not `575.0`), as entity values are.
+fn whole_json(v: f64) -> serde_json::Value {
+    if v.fract() == 0.0 && v.abs() < 9e15 {
+        serde_json::Value::from(v as i64)
+    } else {
+        serde_json::Value::from(v)
+    }
+}
+
 /// A span from the start of `a` to the end of `b`.
 fn join(a: &Span, b: &Span) -> Span {
     Span {
@@ -543,10 +552,10 @@ fn title_year(title: &str) -> Option<String> {
     (years.iter().all(|w| *w == y) && named).then(|| y.to_string())
 }
 
-/// Each date's role, and the year of a year-less day and month: the year of
-/// the document's own date, else the one year its title names. Runs after
-/// metadata, which finds both.
-pub(crate) fn date_roles(out: &mut Entities) {
+/// What needs metadata: each date's role, the year of a year-less day and
+/// month (the year of the document's own date, else the one year its title
+/// names), and the sections of finding spans. Runs after metadata.
+pub(crate) fn finish(out: &mut Entities) {
     let own = out
         .metadata
         .date
@@ -585,6 +594,23 @@ pub(crate) fn date_roles(out: &mut Entities) {
     }
     if let Some(d) = out.metadata.date.as_mut() {
         d.role = Some(DateRole::Document);
+    }
+    // Findings were made before metadata gave entities their sections:
+    // each finding span takes the place of the entity it starts with.
+    let (numbers, percentages) = (&out.numbers, &out.percentages);
+    for span in out.findings.iter_mut().flat_map(|f| f.spans.iter_mut()) {
+        let entity = numbers
+            .iter()
+            .map(|n| &n.span)
+            .chain(percentages.iter().map(|p| &p.span))
+            .find(|e| e.start == span.start);
+        if let Some(e) = entity {
+            *span = Span {
+                start: span.start,
+                end: span.end,
+                ..e.clone()
+            };
+        }
     }
 }
 

@@ -100,7 +100,7 @@ impl Extractor {
         // Last: metadata reuses the dates and references found above, and
         // gives every entity its section.
         out.metadata = self.metadata.extract(text, &mut map, &mut out);
-        meaning::date_roles(&mut out);
+        meaning::finish(&mut out);
         out
     }
 }
