@@ -194,8 +194,9 @@ pub struct DateValue {
     pub value: String,
     pub precision: Precision,
     /// `reference` (the issue date of a cited document: `Nghị định số
-    /// 06/2013/NĐ-CP ngày 09/01/2013`), `document` (the document's own date, as
-    /// in `metadata.date`) or `event` (any other date).
+    /// 06/2013/NĐ-CP ngày 09/01/2013`), `document` (the document's own date, the
+    /// one `metadata.date` repeats) or `event` (any other date). Absent on
+    /// `metadata.date` itself.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<DateRole>,
     /// A span of years (`2013 - 2023`, `từ năm 2012 đến 2018`, `nhiệm kỳ

@@ -592,9 +592,6 @@ pub(crate) fn finish(out: &mut Entities) {
             }
         }
     }
-    if let Some(d) = out.metadata.date.as_mut() {
-        d.role = Some(DateRole::Document);
-    }
     // Findings were made before metadata gave entities their sections:
     // each finding span takes the place of the entity it starts with.
     let (numbers, percentages) = (&out.numbers, &out.percentages);
