@@ -790,6 +790,24 @@ mod tests {
     }
 
     #[test]
+    fn a_qualifier_and_a_phrase_ended_by_a_verb() {
+        assert_eq!(
+            meaning("01 Cụm Công nghiệp Tân Liên với trên 9.000 công nhân lao động là điều kiện thuận lợi"),
+            [
+                ("01".into(), None, s("Cụm Công nghiệp Tân Liên"), None),
+                ("9.000".into(), None, s("công nhân lao động"), s("trên")),
+            ]
+        );
+        assert_eq!(
+            meaning("có trên 9.000 công nhân làm việc tại 45 doanh nghiệp"),
+            [
+                ("9.000".into(), None, s("công nhân"), s("trên")),
+                ("45".into(), None, s("doanh nghiệp"), None),
+            ]
+        );
+    }
+
+    #[test]
     fn a_slogan_counts_nothing() {
         assert_eq!(
             meaning("mô hình “5 giữ” của huyện"),
