@@ -246,6 +246,27 @@ mod tests {
     }
 
     #[test]
+    fn units_are_split_into_unit_words_and_count_nouns_and_an_old_one_column_file_still_loads() {
+        let p = Patterns::embedded().unwrap();
+        assert!(p.unit_words.contains(&"ha".to_string()));
+        assert!(p.count_nouns.contains(&"khu dân cư".to_string()));
+        assert!(p.units.contains(&"ha".to_string()) && p.units.contains(&"khu dân cư".to_string()));
+        assert!(p.qualifiers_after.contains(&"trở lên".to_string()));
+        let dir = std::env::temp_dir().join(format!("vanban-units-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("units.tsv"), "người\nha\n").unwrap();
+        let old = Patterns::load(Some(&dir));
+        std::fs::write(dir.join("units.tsv"), "người\tthing\n").unwrap();
+        let bad = Patterns::load(Some(&dir))
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        std::fs::remove_dir_all(&dir).ok();
+        assert_eq!(old.unwrap().unit_words, ["người", "ha"]);
+        assert_eq!(bad, "units.tsv:1: kind must be `unit` or `noun`");
+    }
+
+    #[test]
     fn a_malformed_row_names_its_file_and_line() {
         let dir = std::env::temp_dir().join(format!("vanban-bad-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
