@@ -94,6 +94,8 @@ text.non_vietnamese_share in `vanban extract` records.")]
   vanban eval corpus/gold corpus/             the table of figures
   vanban eval corpus/gold corpus/ --details   also every missed and spurious entity, per document
   vanban eval corpus/gold corpus/ --json      machine-readable report
+  vanban eval corpus/gold corpus/*.txt --meaning corpus/gold/meaning/fields.json
+                                              also unit, counted, ratio… against the meaning gold
 
 Gold files are named <name>.gold.json and follow ANNOTATION.md; a document is matched to its
 gold file by the file name in the gold's \"doc\" field.")]
