@@ -181,6 +181,7 @@ impl Pipeline {
             numbers: entities.numbers,
             metadata: entities.metadata,
             warnings: entities.warnings,
+            findings: entities.findings,
         };
         (record, Some(norm))
     }

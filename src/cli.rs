@@ -2,7 +2,7 @@
 //! documented where it is defined; `vanban help COMMAND` shows it.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -95,6 +95,8 @@ text.non_vietnamese_share in `vanban extract` records.")]
   vanban eval corpus/gold corpus/             the table of figures
   vanban eval corpus/gold corpus/ --details   also every missed and spurious entity, per document
   vanban eval corpus/gold corpus/ --json      machine-readable report
+  vanban eval corpus/gold corpus/*.txt --meaning corpus/gold/meaning/fields.json
+                                              also unit, counted, ratio… against the meaning gold
 
 Gold files are named <name>.gold.json and follow ANNOTATION.md; a document is matched to its
 gold file by the file name in the gold's \"doc\" field.")]
@@ -310,6 +312,11 @@ struct EvalArgs {
     /// List every missed and spurious entity, per document.
     #[arg(long)]
     details: bool,
+    /// Also score the meaning fields (unit, counted, qualifier, ratio, range,
+    /// percentage `of`, date `role`) against this file
+    /// (corpus/gold/meaning/fields.json; format in its README).
+    #[arg(long, value_name = "FILE")]
+    meaning: Option<PathBuf>,
     /// Number of documents processed in parallel [default: all cores].
     #[arg(short, long, value_name = "N")]
     jobs: Option<usize>,
@@ -471,7 +478,24 @@ fn evaluate(patterns: &Patterns, args: EvalArgs) -> Result<u8> {
         },
         |_| {},
     )?;
-    let report = eval::evaluate(&gold, &records);
+    let mut report = eval::evaluate(&gold, &records);
+    if let Some(path) = &args.meaning {
+        let meaning = eval::load_meaning(path)?;
+        let mut texts = Vec::new();
+        for r in &records {
+            let wanted = meaning.docs.iter().any(|d| {
+                Path::new(&r.source.path)
+                    .file_stem()
+                    .is_some_and(|s| Path::new(&d.doc).file_stem() == Some(s))
+            });
+            if wanted {
+                let text = pipeline.text_of(Path::new(&r.source.path))?.text;
+                texts.push((r, text));
+            }
+        }
+        let pairs: Vec<(&Record, &str)> = texts.iter().map(|(r, t)| (*r, t.as_str())).collect();
+        report.meaning = Some(eval::evaluate_meaning(&meaning, &pairs));
+    }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(EXIT_OK);
@@ -490,6 +514,27 @@ fn evaluate(patterns: &Patterns, args: EvalArgs) -> Result<u8> {
     }
     print!("{}", report.table());
     println!("({} documents scored)", report.docs.len());
+    if let Some(m) = &report.meaning {
+        if args.details {
+            println!();
+            for x in &m.misses {
+                println!(
+                    "  {:<22} {:<12} gold {:<28} got {:<28} in {:?}",
+                    x.field,
+                    x.text,
+                    format!("{:?}", x.gold),
+                    format!("{:?}", x.predicted),
+                    x.at
+                );
+            }
+        }
+        println!();
+        print!("{}", m.table());
+        println!("({} meaning entries scored)", m.entries);
+        for u in &m.unlocated {
+            eprintln!("vanban: warning: meaning gold snippet not found: {u}");
+        }
+    }
     for p in &report.without_gold {
         eprintln!("vanban: warning: no gold annotation for {p}; not scored");
     }

@@ -130,6 +130,9 @@ pub struct Report {
     pub without_gold: Vec<String>,
     /// Gold files whose document was not among the inputs.
     pub without_document: Vec<String>,
+    /// The meaning fields, when a meaning gold was given (`--meaning`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meaning: Option<MeaningReport>,
 }
 
 /// Reads every `*.gold.json` in `dir`, keyed by the `doc` file name.
@@ -202,6 +205,7 @@ pub fn evaluate(gold: &HashMap<String, Gold>, records: &[Record]) -> Report {
         docs,
         without_gold,
         without_document,
+        meaning: None,
     }
 }
 
@@ -373,6 +377,234 @@ impl Report {
                 t.precision(),
                 t.recall(),
                 t.f1()
+            ));
+        }
+        s
+    }
+}
+
+/// The meaning gold (`corpus/gold/meaning/fields.json`, format in its
+/// README): what numbers, percentages and dates mean, for a sample of
+/// entities named by place.
+#[derive(Debug, Clone, Deserialize)]
+pub struct MeaningGold {
+    pub docs: Vec<MeaningDoc>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MeaningDoc {
+    pub doc: String,
+    #[serde(default)]
+    pub numbers: Vec<MeaningEntry>,
+    #[serde(default)]
+    pub percentages: Vec<MeaningEntry>,
+    #[serde(default)]
+    pub dates: Vec<MeaningEntry>,
+}
+
+/// One entity of the meaning gold: where it is, and its expected fields
+/// (absent and null both mean "no value").
+#[derive(Debug, Clone, Deserialize)]
+pub struct MeaningEntry {
+    /// A snippet of the text holding the entity.
+    pub at: String,
+    /// The entity's text, inside `at`.
+    pub text: String,
+    /// Which occurrence of `at` (1-based).
+    #[serde(default)]
+    pub occurrence: Option<usize>,
+    #[serde(flatten)]
+    pub fields: BTreeMap<String, serde_json::Value>,
+}
+
+/// The fields scored, per entity kind.
+pub const MEANING_FIELDS: [(&str, &str); 8] = [
+    ("numbers", "unit"),
+    ("numbers", "counted"),
+    ("numbers", "qualifier"),
+    ("numbers", "ratio"),
+    ("numbers", "range"),
+    ("percentages", "of"),
+    ("percentages", "ratio"),
+    ("dates", "role"),
+];
+
+/// Counts for one field: a wrong value is both a false positive and a false negative.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
+pub struct FieldScore {
+    pub tp: usize,
+    pub fp: usize,
+    #[serde(rename = "fn")]
+    pub fn_: usize,
+}
+
+impl FieldScore {
+    pub fn precision(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fp)
+    }
+    pub fn recall(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fn_)
+    }
+}
+
+/// A field that disagrees with the meaning gold.
+#[derive(Debug, Clone, Serialize)]
+pub struct MeaningMiss {
+    pub doc: String,
+    pub field: String,
+    pub text: String,
+    pub at: String,
+    pub gold: Option<String>,
+    pub predicted: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MeaningReport {
+    /// `numbers.unit`, `percentages.of`… → counts.
+    pub fields: BTreeMap<String, FieldScore>,
+    /// Gold entries scored (entities located in the text).
+    pub entries: usize,
+    /// Gold entries whose snippet is not in the text: a broken gold file.
+    pub unlocated: Vec<String>,
+    pub misses: Vec<MeaningMiss>,
+}
+
+/// Reads the meaning gold file.
+pub fn load_meaning(path: &Path) -> Result<MeaningGold, EvalError> {
+    let text = std::fs::read_to_string(path).map_err(|source| EvalError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|source| EvalError::Json {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// A field's value as a comparable string: text as is, numbers by
+/// [`value_key`], a ratio as `a/b`, a range as `a-b`.
+fn field_key(v: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    let num = |v: &Value| v.as_f64().map(value_key);
+    match v {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Number(_) => num(v),
+        Value::Object(o) => match (o.get("numerator"), o.get("denominator")) {
+            (Some(a), Some(b)) => Some(format!("{}/{}", num(a)?, num(b)?)),
+            _ => Some(format!("{}-{}", num(o.get("from")?)?, num(o.get("to")?)?)),
+        },
+        other => Some(other.to_string()),
+    }
+}
+
+/// The predicted value of `field` on the entity of `kind` starting at char `start`.
+fn predicted(rec: &Record, kind: &str, field: &str, start: usize) -> Option<Option<String>> {
+    let v = match kind {
+        "numbers" => serde_json::to_value(rec.numbers.iter().find(|n| n.span.start == start)?),
+        "percentages" => {
+            let p = rec.percentages.iter().find(|p| p.span.start == start)?;
+            if field == "ratio" {
+                return Some(p.of_ratio.as_ref().and_then(|c| {
+                    field_key(&serde_json::json!({"numerator": c.numerator, "denominator": c.denominator}))
+                }));
+            }
+            serde_json::to_value(p)
+        }
+        _ => serde_json::to_value(rec.dates.iter().find(|d| d.span.start == start)?),
+    }
+    .ok()?;
+    Some(v.get(field).and_then(field_key))
+}
+
+/// Scores the meaning fields of `records` (each with the normalized text its
+/// offsets point into) against the meaning gold, matching documents by file
+/// name, else by stem (so DOCX twins are scored too).
+pub fn evaluate_meaning(gold: &MeaningGold, records: &[(&Record, &str)]) -> MeaningReport {
+    let mut report = MeaningReport::default();
+    for (kind, field) in MEANING_FIELDS {
+        report
+            .fields
+            .insert(format!("{kind}.{field}"), FieldScore::default());
+    }
+    for (rec, text) in records {
+        let name = file_name(&rec.source.path);
+        let Some(doc) = gold
+            .docs
+            .iter()
+            .find(|d| d.doc == name || stem(&d.doc) == stem(&name))
+        else {
+            continue;
+        };
+        let kinds = [
+            ("numbers", &doc.numbers),
+            ("percentages", &doc.percentages),
+            ("dates", &doc.dates),
+        ];
+        for (kind, entries) in kinds {
+            for e in entries {
+                let nth = e.occurrence.unwrap_or(1).max(1);
+                let at = text
+                    .match_indices(e.at.as_str())
+                    .nth(nth - 1)
+                    .map(|(i, _)| i);
+                let inner = e.at.find(e.text.as_str());
+                let (Some(at), Some(inner)) = (at, inner) else {
+                    report.unlocated.push(format!("{name}: {:?}", e.at));
+                    continue;
+                };
+                report.entries += 1;
+                let start = text[..at + inner].chars().count();
+                for (k, field) in MEANING_FIELDS.iter().filter(|(k, _)| *k == kind) {
+                    let want = e.fields.get(*field).and_then(field_key);
+                    let got = predicted(rec, k, field, start).flatten();
+                    let Some(score) = report.fields.get_mut(&format!("{k}.{field}")) else {
+                        continue;
+                    };
+                    match (&want, &got) {
+                        (None, None) => continue,
+                        (Some(w), Some(g)) if w == g => {
+                            score.tp += 1;
+                            continue;
+                        }
+                        (Some(_), Some(_)) => {
+                            score.fp += 1;
+                            score.fn_ += 1;
+                        }
+                        (None, Some(_)) => score.fp += 1,
+                        (Some(_), None) => score.fn_ += 1,
+                    }
+                    report.misses.push(MeaningMiss {
+                        doc: name.clone(),
+                        field: format!("{k}.{field}"),
+                        text: e.text.clone(),
+                        at: e.at.clone(),
+                        gold: want,
+                        predicted: got,
+                    });
+                }
+            }
+        }
+    }
+    report
+}
+
+impl MeaningReport {
+    /// The table `vanban eval --meaning` prints.
+    pub fn table(&self) -> String {
+        let mut s = format!(
+            "{:<22} {:>5} {:>5} {:>5} {:>9} {:>7}\n",
+            "field", "tp", "fp", "fn", "precision", "recall"
+        );
+        for (k, f) in &self.fields {
+            s.push_str(&format!(
+                "{:<22} {:>5} {:>5} {:>5} {:>9.4} {:>7.4}\n",
+                k,
+                f.tp,
+                f.fp,
+                f.fn_,
+                f.precision(),
+                f.recall()
             ));
         }
         s

@@ -28,8 +28,18 @@ pub struct Issuer {
 pub struct Patterns {
     pub doc_types: Vec<DocType>,
     pub issuers: Vec<Issuer>,
-    /// Words that mark the number before them as a quantity.
+    /// Words that mark the number before them as a quantity (both kinds).
     pub units: Vec<String>,
+    /// Of `units`, the measure and counting words (kind `unit`: `ha`, `người`, `lượt`).
+    pub unit_words: Vec<String>,
+    /// Of `units`, the count nouns (kind `noun`: `cơ quan`, `xã`, `khu dân cư`).
+    pub count_nouns: Vec<String>,
+    /// Bounding words before a number (`trên`, `gần`, `tối đa`).
+    pub qualifiers_before: Vec<String>,
+    /// Bounding words after a number's unit (`trở lên`).
+    pub qualifiers_after: Vec<String>,
+    /// Words that end the noun phrase a number counts.
+    pub counted_stops: Vec<String>,
     /// Scale words and their multipliers.
     pub scales: Vec<(String, u64)>,
     /// Phrases after which a number is an identifier or ordinal.
@@ -40,7 +50,7 @@ pub struct Patterns {
     pub date_cues: Vec<String>,
 }
 
-const FILES: [(&str, &str); 7] = [
+const FILES: [(&str, &str); 9] = [
     ("doc_types.tsv", include_str!("../patterns/doc_types.tsv")),
     ("issuers.tsv", include_str!("../patterns/issuers.tsv")),
     ("units.tsv", include_str!("../patterns/units.tsv")),
@@ -54,6 +64,11 @@ const FILES: [(&str, &str); 7] = [
         include_str!("../patterns/issuer_stops.tsv"),
     ),
     ("date_cues.tsv", include_str!("../patterns/date_cues.tsv")),
+    ("qualifiers.tsv", include_str!("../patterns/qualifiers.tsv")),
+    (
+        "counted_stops.tsv",
+        include_str!("../patterns/counted_stops.tsv"),
+    ),
 ];
 
 impl Patterns {
@@ -110,7 +125,30 @@ impl Patterns {
                 .map(|(_, _, f)| f.join(" "))
                 .collect::<Vec<_>>()
         };
-        let units = phrases("units.tsv");
+        let mut units = Vec::new();
+        let (mut unit_words, mut count_nouns) = (Vec::new(), Vec::new());
+        for (line, f, fields) in rows(file("units.tsv")) {
+            let (phrase, kind) = match fields.as_slice() {
+                [phrase] => (phrase, "unit"),
+                [phrase, kind] => (phrase, kind.as_str()),
+                _ => return Err(syntax(f, line, "expected `phrase<TAB>unit|noun`")),
+            };
+            match kind {
+                "unit" => unit_words.push(phrase.clone()),
+                "noun" => count_nouns.push(phrase.clone()),
+                _ => return Err(syntax(f, line, "kind must be `unit` or `noun`")),
+            }
+            units.push(phrase.clone());
+        }
+        let (mut qualifiers_before, mut qualifiers_after) = (Vec::new(), Vec::new());
+        for (line, f, fields) in rows(file("qualifiers.tsv")) {
+            match fields.as_slice() {
+                [q, pos] if pos == "before" => qualifiers_before.push(q.clone()),
+                [q, pos] if pos == "after" => qualifiers_after.push(q.clone()),
+                _ => return Err(syntax(f, line, "expected `phrase<TAB>before|after`")),
+            }
+        }
+        let counted_stops = phrases("counted_stops.tsv");
         let scales = rows(file("scales.tsv"))
             .map(|(line, f, fields)| match fields.as_slice() {
                 [word, mult] => mult
@@ -127,6 +165,11 @@ impl Patterns {
             doc_types,
             issuers,
             units,
+            unit_words,
+            count_nouns,
+            qualifiers_before,
+            qualifiers_after,
+            counted_stops,
             scales,
             number_context,
             issuer_stops,
@@ -200,6 +243,27 @@ mod tests {
         std::fs::remove_dir_all(&dir).ok();
         assert_eq!(p.scales, vec![("vạn".to_string(), 10_000)]);
         assert!(!p.doc_types.is_empty(), "doc_types must stay built-in");
+    }
+
+    #[test]
+    fn units_are_split_into_unit_words_and_count_nouns_and_an_old_one_column_file_still_loads() {
+        let p = Patterns::embedded().unwrap();
+        assert!(p.unit_words.contains(&"ha".to_string()));
+        assert!(p.count_nouns.contains(&"khu dân cư".to_string()));
+        assert!(p.units.contains(&"ha".to_string()) && p.units.contains(&"khu dân cư".to_string()));
+        assert!(p.qualifiers_after.contains(&"trở lên".to_string()));
+        let dir = std::env::temp_dir().join(format!("vanban-units-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("units.tsv"), "người\nha\n").unwrap();
+        let old = Patterns::load(Some(&dir));
+        std::fs::write(dir.join("units.tsv"), "người\tthing\n").unwrap();
+        let bad = Patterns::load(Some(&dir))
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        std::fs::remove_dir_all(&dir).ok();
+        assert_eq!(old.unwrap().unit_words, ["người", "ha"]);
+        assert_eq!(bad, "units.tsv:1: kind must be `unit` or `noun`");
     }
 
     #[test]

@@ -41,6 +41,11 @@ pub struct Record {
     pub metadata: Metadata,
     /// Things a reader should know about this document (invalid dates, ambiguous citations...).
     pub warnings: Vec<Warning>,
+    /// Problems found in what the document says, as opposed to how it was read:
+    /// `percentage_mismatch` (a stated percentage disagrees with the ratio it
+    /// follows). Absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<Finding>,
 }
 
 /// Where the record came from.
@@ -188,9 +193,46 @@ pub struct DateValue {
     /// written without a year (`ngày 26/6`).
     pub value: String,
     pub precision: Precision,
+    /// `reference` (the issue date of a cited document: `Nghị định số
+    /// 06/2013/NĐ-CP ngày 09/01/2013`), `document` (the document's own date, the
+    /// one `metadata.date` repeats) or `event` (any other date). Absent on
+    /// `metadata.date` itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<DateRole>,
+    /// A span of years (`2013 - 2023`, `từ năm 2012 đến 2018`, `nhiệm kỳ
+    /// 2015-2020`): both ends; `value` is then the first year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub range: Option<DateRange>,
+    /// For a day and month written without a year (`value` `--06-26`): the full
+    /// date in the year of the document's own date (`2024-06-26`). Absent
+    /// when the document's date gives no year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inferred_value: Option<String>,
+    /// True when `inferred_value` is set: its year is not written at the date.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub year_inferred: bool,
 }
 
-/// A percentage (`14,66%` → 14.66).
+/// What a date is in the document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DateRole {
+    /// The issue date of a cited document, right after its citation.
+    Reference,
+    /// The document's own date (the place-and-date line).
+    Document,
+    /// Any other date.
+    Event,
+}
+
+/// Both ends of a span of years, ISO 8601 (`2013`, `2023`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+pub struct DateRange {
+    pub from: String,
+    pub to: String,
+}
+
+/// A percentage (`14,66%` → 14.66, `(-8,6%)` → -8.6).
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Percentage {
     pub text: String,
@@ -199,6 +241,42 @@ pub struct Percentage {
     #[serde(serialize_with = "serialize_quantity")]
     #[schemars(with = "f64")]
     pub value: f64,
+    /// Both ends of a range (`5-7%`), on each of its two percentages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub range: Option<QuantityRange>,
+    /// A bounding or approximating word before it (`tối đa 80%` → `tối đa`),
+    /// from `patterns/qualifiers.tsv`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub qualifier: Option<String>,
+    /// What it is a share of, when the text names it: the noun phrase right
+    /// after it (`80% đơn vị tiên tiến`), or the `counted` of the ratio it
+    /// follows (`1.212/1.273 khu dân cư (95,2%)` → `khu dân cư`). Null when
+    /// unclear.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub of: Option<String>,
+    /// The ratio this percentage restates (`359/438 cơ quan, doanh nghiệp
+    /// (81,96%)`), and whether the two agree.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub of_ratio: Option<RatioCheck>,
+}
+
+/// A percentage checked against the ratio it follows.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct RatioCheck {
+    /// Index into `numbers` of the ratio's numerator (the denominator is the next one).
+    pub number: usize,
+    #[serde(serialize_with = "serialize_quantity")]
+    #[schemars(with = "f64")]
+    pub numerator: f64,
+    #[serde(serialize_with = "serialize_quantity")]
+    #[schemars(with = "f64")]
+    pub denominator: f64,
+    /// numerator / denominator × 100, unrounded.
+    pub computed: f64,
+    /// `rounded` (the stated value is the computed one rounded to the decimals
+    /// written), `truncated` (cut to them; checked when rounding fails), or
+    /// `mismatch` (neither: a `percentage_mismatch` finding says so).
+    pub check: String,
 }
 
 /// A number (`18.054` → 18054, `1,8 triệu` → 1800000).
@@ -208,9 +286,87 @@ pub struct NumberValue {
     pub text: String,
     #[serde(flatten)]
     pub span: Span,
+    /// The value, scale words applied; the start of a range takes the scale
+    /// word of its end (`từ 4 đến 6 triệu` → 4000000 and 6000000).
     #[serde(serialize_with = "serialize_quantity")]
     #[schemars(with = "f64")]
     pub value: f64,
+    /// The unit or counting word right after the number (after a ratio's
+    /// denominator, or a range's end): `ha`, `km²`, `người`, `lượt`, `vụ`,
+    /// `đồng` (`147 triệu đồng`: the scale is already in `value`). Entries
+    /// marked `unit` in `patterns/units.tsv`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// The noun phrase counted (`135 nhân viên bảo vệ`, `359/438 cơ quan,
+    /// doanh nghiệp`), after the unit if any. It ends at punctuation, at a
+    /// word of `patterns/counted_stops.tsv` (verbs, prepositions), at a digit
+    /// or after five words; a comma continues it only into another count noun
+    /// of `units.tsv`. Null when nothing is named, or when the phrase runs
+    /// past five words without an end (precision over recall).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counted: Option<String>,
+    /// A bounding or approximating word (`trên`, `hơn`, `gần`, `khoảng`,
+    /// `tối đa`, `dưới`…, before the number; `trở lên` after its unit),
+    /// lower case, from `patterns/qualifiers.tsv`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub qualifier: Option<String>,
+    /// `a/b` (`17/30 xã`, `1.212/1.273`): both sides carry the same ratio,
+    /// `side` telling which one this is. Each side stays a number of its own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ratio: Option<Ratio>,
+    /// `từ a đến b`, `a – b`: both ends carry the same range.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub range: Option<QuantityRange>,
+}
+
+/// The two sides of a written ratio or fraction.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct Ratio {
+    #[serde(serialize_with = "serialize_quantity")]
+    #[schemars(with = "f64")]
+    pub numerator: f64,
+    #[serde(serialize_with = "serialize_quantity")]
+    #[schemars(with = "f64")]
+    pub denominator: f64,
+    /// `numerator` or `denominator`: which side this number is.
+    pub side: String,
+}
+
+/// Both ends of a range of quantities, scale words applied.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+pub struct QuantityRange {
+    #[serde(serialize_with = "serialize_quantity")]
+    #[schemars(with = "f64")]
+    pub from: f64,
+    #[serde(serialize_with = "serialize_quantity")]
+    #[schemars(with = "f64")]
+    pub to: f64,
+}
+
+/// Something the document itself says that does not add up. General on
+/// purpose: any extractor may add a kind.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Finding {
+    /// Stable code: `percentage_mismatch`.
+    pub kind: String,
+    /// `notice` (worth a look) or `warning` (likely an error in the document).
+    pub severity: Severity,
+    /// A sentence for people.
+    pub message: String,
+    /// Where: the entities involved, in document order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spans: Vec<Span>,
+    /// Kind-specific facts (for `percentage_mismatch`: `numerator`,
+    /// `denominator`, `stated`, `computed`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Notice,
+    Warning,
 }
 
 /// Something about the document worth a reader's attention; not an error.
@@ -360,6 +516,7 @@ impl Record {
             numbers: Vec::new(),
             metadata: Metadata::default(),
             warnings: Vec::new(),
+            findings: Vec::new(),
         }
     }
 }

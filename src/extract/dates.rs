@@ -17,7 +17,7 @@ use super::{Claims, Entities};
 use crate::error::PatternError;
 use crate::normalize::OffsetMap;
 use crate::patterns::Patterns;
-use crate::record::{DateValue, Precision, Warning};
+use crate::record::{DateRange, DateValue, Precision, Warning};
 
 /// Blank space in a template date: spaces, dots or underscores.
 const BLANK: &str = r"[\s._…]*";
@@ -44,12 +44,16 @@ pub(crate) struct DateExtractor {
     scale_before: Regex,
     /// `năm 2017`.
     year: Regex,
+    /// `2013 - 2023`, `2015-2020`: a span of years.
+    year_span: Regex,
 }
 
 /// A candidate before overlap resolution.
 struct Candidate {
     range: Range<usize>,
     parsed: Result<(String, Precision), String>,
+    /// Both ends of a span of years.
+    years: Option<DateRange>,
 }
 
 impl DateExtractor {
@@ -82,6 +86,7 @@ impl DateExtractor {
             year: c(&format!(
                 r"(?i){WORD_START}(?P<all>năm\s+(?P<y>(?:19|20)\d{{2}})){WORD_END}"
             ))?,
+            year_span: c(r"(?P<y1>(?:19|20)[0-9]{2})[ \t]*[-–][ \t]*(?P<y2>(?:19|20)[0-9]{2})")?,
         })
     }
 
@@ -104,12 +109,14 @@ impl DateExtractor {
             cands.push(Candidate {
                 range: whole(&c),
                 parsed,
+                years: None,
             });
         }
         for c in captures_resuming(&self.month, text, "all") {
             cands.push(Candidate {
                 range: whole(&c),
                 parsed: month(&c["m"], &c["y"]),
+                years: None,
             });
         }
         for c in self.numeric.captures_iter(text) {
@@ -129,6 +136,7 @@ impl DateExtractor {
             cands.push(Candidate {
                 range: r,
                 parsed: day(&c["d"], &c["m"], y),
+                years: None,
             });
         }
         for c in self.month_year.captures_iter(text) {
@@ -138,6 +146,7 @@ impl DateExtractor {
                     cands.push(Candidate {
                         range: r,
                         parsed: Ok(p),
+                        years: None,
                     });
                 }
             }
@@ -154,10 +163,12 @@ impl DateExtractor {
             cands.push(Candidate {
                 range: d1.range(),
                 parsed: day(d1.as_str(), m, y),
+                years: None,
             });
             cands.push(Candidate {
                 range: d2.start()..r.end,
                 parsed: day(d2.as_str(), m, y),
+                years: None,
             });
         }
         for c in captures_resuming(&self.month_range, text, "all") {
@@ -168,10 +179,12 @@ impl DateExtractor {
             cands.push(Candidate {
                 range: first.range(),
                 parsed: month(&c["m1"], y),
+                years: None,
             });
             cands.push(Candidate {
                 range: second.range(),
                 parsed: month(&c["m2"], y),
+                years: None,
             });
         }
         // A day and month after a cue word, or alone in parentheses. Without
@@ -192,6 +205,7 @@ impl DateExtractor {
                 cands.push(Candidate {
                     range: r,
                     parsed: Ok((format!("--{mn:02}-{dn:02}"), Precision::Day)),
+                    years: None,
                 });
             }
         }
@@ -199,6 +213,37 @@ impl DateExtractor {
             cands.push(Candidate {
                 range: whole(&c),
                 parsed: Ok((c["y"].to_string(), Precision::Year)),
+                years: None,
+            });
+        }
+
+        // Spans of years: `2013 - 2023` (standing alone, the second year
+        // later than the first) and `năm 2012 đến 2018`.
+        let mut spans: Vec<(Range<usize>, &str, &str)> = self
+            .year_span
+            .captures_iter(text)
+            .filter(|c| standalone(text, &whole(c)))
+            .filter_map(|c| Some((whole(&c), c.name("y1")?.as_str(), c.name("y2")?.as_str())))
+            .collect();
+        // `năm 2012 đến 2018`: read on from each `năm YYYY` found below
+        // rather than with one more pass of a regex over the whole text.
+        for c in captures_resuming(&self.year, text, "all") {
+            let r = whole(&c);
+            if let Some((end, y2)) = year_after_den(text, r.end) {
+                spans.push((r.start..end, &text[r.end - 4..r.end], y2));
+            }
+        }
+        for (range, y1, y2) in spans {
+            if y2 <= y1 {
+                continue;
+            }
+            cands.push(Candidate {
+                range,
+                parsed: Ok((y1.to_string(), Precision::Year)),
+                years: Some(DateRange {
+                    from: y1.to_string(),
+                    to: y2.to_string(),
+                }),
             });
         }
 
@@ -214,12 +259,19 @@ impl DateExtractor {
             let span = map.span(c.range.start, c.range.end);
             let surface = text[c.range.clone()].to_string();
             match c.parsed {
-                Ok((value, precision)) => out.dates.push(DateValue {
-                    text: surface,
-                    span,
-                    value,
-                    precision,
-                }),
+                Ok((value, precision)) => {
+                    out.date_bytes.push(c.range.clone());
+                    out.dates.push(DateValue {
+                        text: surface,
+                        span,
+                        value,
+                        precision,
+                        role: None,
+                        range: c.years,
+                        inferred_value: None,
+                        year_inferred: false,
+                    })
+                }
                 Err(why) => out.warnings.push(Warning {
                     kind: "invalid_date".into(),
                     message: format!("`{surface}` is not a calendar date ({why}); no value given"),
@@ -228,6 +280,30 @@ impl DateExtractor {
             }
         }
     }
+}
+
+/// After `năm 2012`: ` đến 2018` or ` tới năm 2018`, a year standing
+/// alone. Its end and the year.
+fn year_after_den(text: &str, end: usize) -> Option<(usize, &str)> {
+    let rest = text[end..].trim_start_matches([' ', '\t']);
+    let rest = rest
+        .strip_prefix("đến")
+        .or_else(|| rest.strip_prefix("tới"))?;
+    let trimmed = rest.trim_start_matches([' ', '\t']);
+    if trimmed.len() == rest.len() {
+        return None;
+    }
+    let rest = trimmed;
+    let rest = match rest.strip_prefix("năm") {
+        Some(r) if r.starts_with([' ', '\t']) => r.trim_start_matches([' ', '\t']),
+        _ => rest,
+    };
+    let y = rest.get(..4)?;
+    let standalone_year = y.bytes().all(|b| b.is_ascii_digit())
+        && (y.starts_with("19") || y.starts_with("20"))
+        && !rest[4..].starts_with(|c: char| c.is_alphanumeric() || c == '/');
+    let at = text.len() - rest.len();
+    standalone_year.then(|| (at + 4, &text[at..at + 4]))
 }
 
 /// The date's own range: the `all` group when the regex spells out word
@@ -444,6 +520,36 @@ mod tests {
     fn ratios_and_reference_years_are_not_dates() {
         assert!(dates("17/30 xã, 24/24 giờ, 1.212/1.273").is_empty());
         assert!(dates("Nghị định số 06/2013/NĐ-CP").is_empty());
+    }
+
+    #[test]
+    fn spans_of_years_give_both_ends() {
+        let e = extract("Kết quả 10 năm (2013 - 2023), từ năm 2012 đến 2018, nhiệm kỳ 2015-2020");
+        let got: Vec<_> = e
+            .dates
+            .iter()
+            .map(|d| {
+                let r = d.range.as_ref().expect("a span of years");
+                (
+                    d.text.as_str(),
+                    d.value.as_str(),
+                    r.from.as_str(),
+                    r.to.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("2013 - 2023", "2013", "2013", "2023"),
+                ("năm 2012 đến 2018", "2012", "2012", "2018"),
+                ("2015-2020", "2015", "2015", "2020"),
+            ]
+        );
+        assert_eq!(
+            e.numbers.iter().map(|n| n.value).collect::<Vec<_>>(),
+            [10.0]
+        );
     }
 
     #[test]

@@ -234,6 +234,8 @@ impl LegalExtractor {
             if f.reference.id.is_none() {
                 claims.add(f.range.clone());
             }
+            out.legal_tails
+                .push(f.range.end..f.tail_end.max(f.range.end));
             out.legal_references.push(f.reference);
         }
     }

@@ -9,6 +9,7 @@
 
 mod dates;
 mod legal;
+mod meaning;
 mod metadata;
 mod num;
 mod numbers;
@@ -20,7 +21,7 @@ use std::ops::Range;
 use crate::error::PatternError;
 use crate::normalize::{Normalized, OffsetMap};
 use crate::patterns::Patterns;
-use crate::record::{DateValue, LegalRef, Metadata, NumberValue, Percentage, Warning};
+use crate::record::{DateValue, Finding, LegalRef, Metadata, NumberValue, Percentage, Warning};
 
 pub use legal::number_key;
 pub use num::{parse as parse_number, Decimal, PointDecimal};
@@ -34,6 +35,26 @@ pub struct Entities {
     pub numbers: Vec<NumberValue>,
     pub metadata: Metadata,
     pub warnings: Vec<Warning>,
+    pub findings: Vec<Finding>,
+    /// Byte ranges behind the entities above, one per entity in the same
+    /// order, for the rules that read what surrounds an entity
+    /// ([`meaning`]); never written out.
+    pub(crate) legal_tails: Vec<Range<usize>>,
+    pub(crate) date_bytes: Vec<Range<usize>>,
+    pub(crate) percent_bytes: Vec<Range<usize>>,
+    pub(crate) number_bytes: Vec<NumberBytes>,
+}
+
+/// Where a number sits, in bytes, and its scale.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct NumberBytes {
+    pub(crate) start: usize,
+    /// End of the digits.
+    pub(crate) digits_end: usize,
+    /// End of the entity (after its scale words).
+    pub(crate) end: usize,
+    /// The product of its scale words (1 without).
+    pub(crate) mult: u64,
 }
 
 /// All extractors, compiled once and shared by every worker thread.
@@ -42,6 +63,7 @@ pub struct Extractor {
     dates: dates::DateExtractor,
     percentages: percentages::PercentExtractor,
     numbers: numbers::NumberExtractor,
+    meaning: meaning::MeaningExtractor,
     metadata: metadata::MetadataExtractor,
 }
 
@@ -52,6 +74,7 @@ impl Extractor {
             dates: dates::DateExtractor::new(patterns)?,
             percentages: percentages::PercentExtractor::new()?,
             numbers: numbers::NumberExtractor::new(patterns)?,
+            meaning: meaning::MeaningExtractor::new(patterns)?,
             metadata: metadata::MetadataExtractor::new(patterns)?,
         })
     }
@@ -71,9 +94,13 @@ impl Extractor {
             .extract(text, &mut map, &mut claims, &mut out);
         claims.seal();
         self.numbers.extract(text, &mut map, &claims, &mut out);
+        // What the quantities measure, and whether the document's own
+        // arithmetic holds: reads around the entities found above.
+        self.meaning.extract(text, &mut out);
         // Last: metadata reuses the dates and references found above, and
         // gives every entity its section.
         out.metadata = self.metadata.extract(text, &mut map, &mut out);
+        meaning::finish(&mut out);
         out
     }
 }
@@ -209,6 +236,28 @@ pub(crate) mod tests {
         "Điều 1. ",
         "Phần thứ nhất",
         "**",
+        // The meaning rules (issue 7): units, counted nouns, qualifiers,
+        // ranges, ratios with their percentages, slogans, spans of years.
+        "từ ",
+        " đến ",
+        "trên ",
+        "gần ",
+        " tuổi",
+        " trở lên",
+        " người",
+        " lượt người",
+        " đ/c ",
+        "km²",
+        " khu dân cư",
+        "cơ quan, doanh nghiệp",
+        " các ",
+        "1.212",
+        "(95,2%)",
+        "(-8,6%)",
+        "“",
+        "”",
+        "2013 - 2023",
+        "năm 2012 đến ",
     ];
 
     #[test]
@@ -236,6 +285,25 @@ pub(crate) mod tests {
             for (span, surface) in spans {
                 let slice: String = chars[span.start..span.end].iter().collect();
                 assert_eq!(&slice, surface, "offsets of {surface:?} in {text:?}");
+            }
+            for f in &e.findings {
+                assert!(
+                    f.spans
+                        .iter()
+                        .all(|s| s.start < s.end && s.end <= chars.len()),
+                    "finding spans of {text:?}: {f:?}"
+                );
+            }
+            for (i, n) in e.numbers.iter().enumerate() {
+                // A ratio's sides are neighbours, numerator first.
+                if n.ratio.as_ref().is_some_and(|r| r.side == "numerator") {
+                    let den = e.numbers.get(i + 1).and_then(|d| d.ratio.as_ref());
+                    assert_eq!(
+                        den.map(|d| d.side.as_str()),
+                        Some("denominator"),
+                        "{text:?}"
+                    );
+                }
             }
         }
     }

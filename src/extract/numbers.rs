@@ -11,7 +11,7 @@ use regex::Regex;
 
 use super::num::{parse, PointDecimal};
 use super::text::{after, alternation, before, char_before, compile, key};
-use super::{Claims, Entities};
+use super::{Claims, Entities, NumberBytes};
 use crate::error::PatternError;
 use crate::normalize::OffsetMap;
 use crate::patterns::Patterns;
@@ -90,10 +90,21 @@ impl NumberExtractor {
                 None => (1, num.end()),
             };
             let end = end.max(num.end());
+            out.number_bytes.push(NumberBytes {
+                start: num.start(),
+                digits_end: num.end(),
+                end,
+                mult,
+            });
             out.numbers.push(NumberValue {
                 text: text[num.start()..end].to_string(),
                 span: map.span(num.start(), end),
                 value: dec.times(mult),
+                unit: None,
+                counted: None,
+                qualifier: None,
+                ratio: None,
+                range: None,
             });
         }
     }

@@ -1,4 +1,5 @@
-//! Percentages: `14,66%`, `100 %`, `5 phần trăm`; a range `5-7%` gives two.
+//! Percentages: `14,66%`, `100 %`, `5 phần trăm`, a sign glued to the
+//! digits (`(-8,6%)`); a range `5-7%` gives two, each carrying both ends.
 
 use regex::Regex;
 
@@ -7,7 +8,7 @@ use super::text::{char_before, compile};
 use super::{Claims, Entities};
 use crate::error::PatternError;
 use crate::normalize::OffsetMap;
-use crate::record::Percentage;
+use crate::record::{Percentage, QuantityRange};
 
 pub(crate) struct PercentExtractor {
     re: Regex,
@@ -16,8 +17,9 @@ pub(crate) struct PercentExtractor {
 impl PercentExtractor {
     pub(crate) fn new() -> Result<Self, PatternError> {
         let num = r"\d+(?:[.,]\d+)*";
-        let re =
-            format!(r"(?i)(?:(?P<a>{num})[ \t]*[-–][ \t]*)?(?P<b>{num})[ \t]*(?:%|phần[ \t]+trăm)");
+        let re = format!(
+            r"(?i)(?:(?P<a>{num})[ \t]*[-–][ \t]*)?(?P<sign>[-−])?(?P<b>{num})[ \t]*(?:%|phần[ \t]+trăm)"
+        );
         Ok(PercentExtractor {
             re: compile("percentages", &re)?,
         })
@@ -38,25 +40,49 @@ impl PercentExtractor {
             if glued || claims.overlaps(&whole.range()) {
                 continue;
             }
-            // The lower end of a range is a percentage without its own sign.
-            if let Some(a) = c.name("a") {
-                if let Some(v) = parse(a.as_str(), PointDecimal::Allow) {
-                    claims.add(a.range());
-                    out.percentages.push(Percentage {
-                        text: a.as_str().to_string(),
-                        span: map.span(a.start(), a.end()),
-                        value: v.value(),
-                    });
-                }
-            }
             let Some(v) = parse(b.as_str(), PointDecimal::Allow) else {
                 continue;
             };
-            claims.add(b.start()..whole.end());
+            // A minus glued to the digits and not glued to a word before it
+            // (`(-8,6%)`, `giảm -2%`): `5-7%` is a range, read as `a` above.
+            let sign = c.name("sign").filter(|s| {
+                c.name("a").is_none()
+                    && char_before(text, s.start()).is_none_or(|ch| !ch.is_alphanumeric())
+            });
+            let start = sign.map_or(b.start(), |s| s.start());
+            let value = if sign.is_some() {
+                -v.value()
+            } else {
+                v.value()
+            };
+            // The lower end of a range is a percentage without its own sign.
+            let lower = c
+                .name("a")
+                .and_then(|a| Some((a, parse(a.as_str(), PointDecimal::Allow)?.value())));
+            let range = lower.map(|(_, from)| QuantityRange { from, to: value });
+            if let Some((a, from)) = lower {
+                claims.add(a.range());
+                out.percent_bytes.push(a.range());
+                out.percentages.push(Percentage {
+                    text: a.as_str().to_string(),
+                    span: map.span(a.start(), a.end()),
+                    value: from,
+                    range: range.clone(),
+                    qualifier: None,
+                    of: None,
+                    of_ratio: None,
+                });
+            }
+            claims.add(start..whole.end());
+            out.percent_bytes.push(start..whole.end());
             out.percentages.push(Percentage {
-                text: text[b.start()..whole.end()].to_string(),
-                span: map.span(b.start(), whole.end()),
-                value: v.value(),
+                text: text[start..whole.end()].to_string(),
+                span: map.span(start, whole.end()),
+                value,
+                range,
+                qualifier: None,
+                of: None,
+                of_ratio: None,
             });
         }
     }
@@ -94,6 +120,28 @@ mod tests {
     #[test]
     fn a_range_gives_both_ends() {
         assert_eq!(values("tăng 5-7% so với"), [5.0, 7.0]);
+    }
+
+    #[test]
+    fn a_minus_glued_to_the_digits_is_kept() {
+        let e = extract("tội phạm về trật tự xã hội giảm 12 vụ (-8,6%) so với cùng kỳ");
+        let got: Vec<_> = e
+            .percentages
+            .iter()
+            .map(|p| (p.text.as_str(), p.value))
+            .collect();
+        assert_eq!(got, [("-8,6%", -8.6)]);
+    }
+
+    #[test]
+    fn both_ends_of_a_range_carry_the_range() {
+        let e = extract("tăng 5-7% so với");
+        let ranges: Vec<_> = e
+            .percentages
+            .iter()
+            .map(|p| p.range.as_ref().map(|r| (r.from, r.to)))
+            .collect();
+        assert_eq!(ranges, [Some((5.0, 7.0)), Some((5.0, 7.0))]);
     }
 
     #[test]
