@@ -193,7 +193,13 @@ fn corpus_files() -> Vec<PathBuf> {
 /// the entities of its stored record (none lost, none twice), and every
 /// file row points at a document.
 fn assert_consistent(db: &Db) {
-    let kinds = ["legal_references", "dates", "numbers", "percentages"];
+    let kinds = [
+        "legal_references",
+        "dates",
+        "numbers",
+        "percentages",
+        "findings",
+    ];
     let mut stored: BTreeMap<(String, &str), usize> = BTreeMap::new();
     for kind in kinds {
         for row in db.rows(&format!(
@@ -251,6 +257,18 @@ fn stores_the_corpus_once_and_a_rerun_adds_nothing(db: Db, scratch: &Scratch) {
         "refs {refs}, numbers {numbers}"
     );
     assert_consistent(&db);
+
+    // What a quantity measures, and the arithmetic findings, are columns too.
+    let mismatches = db.rows(
+        "SELECT COUNT(*) FROM findings f JOIN documents d ON d.id = f.document_id
+          WHERE f.kind = 'percentage_mismatch' AND d.path LIKE '%004_39a5dd2fc3cf2d4a.txt'",
+    );
+    assert_eq!(
+        mismatches[0][0], "3",
+        "report 004 states 3 percentages off their ratios"
+    );
+    let hectares = db.rows("SELECT COUNT(*) FROM numbers WHERE unit = 'ha'");
+    assert_ne!(hectares[0][0], "0", "no number measured in ha");
 
     // The query the issue names: every report citing 06/2013/NĐ-CP.
     let citing = db.rows(
@@ -491,6 +509,41 @@ fn sqlite_four_shards_at_once_store_each_document_once() {
 fn sqlite_export_gives_back_what_extract_writes() {
     let s = Scratch::new("sqlite-export");
     export_gives_back_what_extract_writes(Db::sqlite(&s));
+}
+
+/// A database made by the first release (schema 1) is brought up to date
+/// on first use, and the old rows stay.
+#[test]
+fn a_version_1_database_is_migrated_and_keeps_its_rows() {
+    let s = Scratch::new("sqlite-v1");
+    let db = Db::sqlite(&s);
+    let Db::Sqlite(p) = &db else { unreachable!() };
+    let conn = rusqlite::Connection::open(p).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT '');
+         INSERT INTO schema_migrations (version) VALUES (1);",
+    )
+    .unwrap();
+    conn.execute_batch(include_str!("../src/sink/db/sqlite_v1.sql"))
+        .unwrap();
+    conn.execute(
+        "INSERT INTO documents (sha256, path, format, size, status, schema_version, vanban_version, metadata, record)
+         VALUES ('old', 'old.txt', 'txt', 1, 'ok', 1, '0.0.1', '{}', '{}')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let out = ingest(&db, &[CORPUS, "-q"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        db.rows("SELECT MAX(version) FROM schema_migrations")[0][0],
+        "2"
+    );
+    assert_eq!(
+        db.rows("SELECT path FROM documents WHERE sha256 = 'old'")[0][0],
+        "old.txt"
+    );
+    assert!(db.count("findings") > 0);
 }
 
 #[test]

@@ -188,7 +188,7 @@ pub fn open(url: &DbUrl) -> Result<Box<dyn Store>, DbError> {
 }
 
 /// The schema versions this build knows; a migration is applied once.
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 /// The migrations a database at version `current` still needs; an error
 /// when it comes from a newer vanban.
@@ -225,6 +225,8 @@ pub(crate) enum Value<'a> {
     Int(i64),
     Real(f64),
     Text(&'a str),
+    /// Stored as JSON text (JSONB in PostgreSQL).
+    Json(&'a serde_json::Value),
 }
 
 impl<'a> From<Option<&'a str>> for Value<'a> {
@@ -245,6 +247,7 @@ pub(crate) enum Col {
     Text,
     Int,
     Real,
+    Json,
 }
 
 /// Calls its second argument once per entity row of a record.
@@ -281,7 +284,7 @@ macro_rules! columns {
 }
 
 /// The entity tables, in the order they are written.
-pub(crate) const TABLES: [Table; 4] = [
+pub(crate) const TABLES: [Table; 5] = [
     Table {
         name: "legal_references",
         columns: columns!(
@@ -311,7 +314,7 @@ pub(crate) const TABLES: [Table; 4] = [
     },
     Table {
         name: "dates",
-        columns: columns!("text": Text, "value": Text, "precision": Text),
+        columns: columns!("text": Text, "value": Text, "precision": Text, "role": Text),
         rows: |rec, push| {
             for r in &rec.dates {
                 let [a, b, c, d] = span_values(&r.span);
@@ -319,6 +322,7 @@ pub(crate) const TABLES: [Table; 4] = [
                     Value::Text(&r.text),
                     Value::Text(&r.value),
                     Value::Text(precision_name(r.precision)),
+                    r.role.map(role_name).into(),
                     a,
                     b,
                     c,
@@ -329,25 +333,77 @@ pub(crate) const TABLES: [Table; 4] = [
     },
     Table {
         name: "numbers",
-        columns: columns!("text": Text, "value": Real),
+        columns: columns!(
+            "text": Text, "value": Real, "unit": Text, "counted": Text, "qualifier": Text,
+        ),
         rows: |rec, push| {
             for r in &rec.numbers {
                 let [a, b, c, d] = span_values(&r.span);
-                push(&[Value::Text(&r.text), Value::Real(r.value), a, b, c, d]);
+                push(&[
+                    Value::Text(&r.text),
+                    Value::Real(r.value),
+                    r.unit.as_deref().into(),
+                    r.counted.as_deref().into(),
+                    r.qualifier.as_deref().into(),
+                    a,
+                    b,
+                    c,
+                    d,
+                ]);
             }
         },
     },
     Table {
         name: "percentages",
-        columns: columns!("text": Text, "value": Real),
+        columns: columns!("text": Text, "value": Real, "share_of": Text),
         rows: |rec, push| {
             for r in &rec.percentages {
                 let [a, b, c, d] = span_values(&r.span);
-                push(&[Value::Text(&r.text), Value::Real(r.value), a, b, c, d]);
+                push(&[
+                    Value::Text(&r.text),
+                    Value::Real(r.value),
+                    r.of.as_deref().into(),
+                    a,
+                    b,
+                    c,
+                    d,
+                ]);
+            }
+        },
+    },
+    Table {
+        name: "findings",
+        columns: columns!("kind": Text, "severity": Text, "message": Text, "details": Json),
+        rows: |rec, push| {
+            for f in &rec.findings {
+                // A finding is filed at its first entity.
+                let [a, b, c, d] = f.spans.first().map_or([Value::Null; 4], span_values);
+                push(&[
+                    Value::Text(&f.kind),
+                    Value::Text(match f.severity {
+                        crate::record::Severity::Notice => "notice",
+                        crate::record::Severity::Warning => "warning",
+                    }),
+                    Value::Text(&f.message),
+                    f.details.as_ref().map_or(Value::Null, Value::Json),
+                    a,
+                    b,
+                    c,
+                    d,
+                ]);
             }
         },
     },
 ];
+
+fn role_name(r: crate::record::DateRole) -> &'static str {
+    use crate::record::DateRole;
+    match r {
+        DateRole::Reference => "reference",
+        DateRole::Document => "document",
+        DateRole::Event => "event",
+    }
+}
 
 fn precision_name(p: crate::record::Precision) -> &'static str {
     use crate::record::Precision;

@@ -23,7 +23,10 @@ use super::{
 };
 use crate::record::Record;
 
-const MIGRATIONS: [(i64, &str); 1] = [(1, include_str!("postgres_v1.sql"))];
+const MIGRATIONS: [(i64, &str); 2] = [
+    (1, include_str!("postgres_v1.sql")),
+    (2, include_str!("postgres_v2.sql")),
+];
 
 /// How often a batch is tried when the server aborts it for a conflict with
 /// another worker.
@@ -46,6 +49,7 @@ impl ToSql for Value<'_> {
             Value::Int(i) => i.to_sql(ty, out),
             Value::Real(f) => f.to_sql(ty, out),
             Value::Text(s) => s.to_sql(ty, out),
+            Value::Json(v) => v.to_string().to_sql(ty, out),
         }
     }
 
@@ -357,7 +361,8 @@ fn upsert_document(
 
 fn array_type(c: Col) -> &'static str {
     match c {
-        Col::Text => "text",
+        // JSON travels as text and is cast where it is selected.
+        Col::Text | Col::Json => "text",
         Col::Int => "int8",
         Col::Real => "float8",
     }
@@ -390,11 +395,23 @@ fn insert_entities(tx: &mut Transaction, docs: &[(i64, &Record)]) -> Result<(), 
             .enumerate()
             .map(|(i, (_, c))| format!("${}::{}[]", i + 3, array_type(*c)))
             .collect();
+        // JSON columns arrive as text and are cast on the way in.
+        let selected: Vec<String> = t
+            .columns
+            .iter()
+            .map(|(n, c)| match c {
+                Col::Json => format!("{n}::jsonb"),
+                _ => n.to_string(),
+            })
+            .collect();
         let sql = format!(
-            "INSERT INTO {} (document_id, ord, {}) SELECT * FROM unnest($1::int8[], $2::int8[], {})",
-            t.name,
-            names.join(", "),
-            arrays.join(", ")
+            "INSERT INTO {table} (document_id, ord, {names})
+             SELECT document_id, ord, {selected}
+               FROM unnest($1::int8[], $2::int8[], {arrays}) AS t(document_id, ord, {names})",
+            table = t.name,
+            names = names.join(", "),
+            selected = selected.join(", "),
+            arrays = arrays.join(", ")
         );
         let mut args: Vec<&(dyn ToSql + Sync)> = vec![&ids, &ords];
         args.extend(cols.iter().map(|c| c as &(dyn ToSql + Sync)));

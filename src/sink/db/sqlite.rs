@@ -14,7 +14,10 @@ use super::{
     FileStamp, Item, Known, Store, Value, Written, DOCUMENT_COLUMNS, TABLES,
 };
 
-const MIGRATIONS: [(i64, &str); 1] = [(1, include_str!("sqlite_v1.sql"))];
+const MIGRATIONS: [(i64, &str); 2] = [
+    (1, include_str!("sqlite_v1.sql")),
+    (2, include_str!("sqlite_v2.sql")),
+];
 
 pub struct Sqlite {
     conn: Connection,
@@ -27,6 +30,11 @@ impl ToSql for Value<'_> {
             Value::Int(i) => ValueRef::Integer(i),
             Value::Real(f) => ValueRef::Real(f),
             Value::Text(s) => ValueRef::Text(s.as_bytes()),
+            Value::Json(v) => {
+                return Ok(ToSqlOutput::Owned(rusqlite::types::Value::Text(
+                    v.to_string(),
+                )))
+            }
         }))
     }
 }
