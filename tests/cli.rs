@@ -297,11 +297,45 @@ fn schema_documents_every_field_a_record_has() {
 /// catch a regression, they do not claim the figures.
 #[test]
 fn meaning_fields_are_measured_against_the_hand_written_gold() {
+    let floors = [
+        ("numbers.unit", 0.95),
+        ("numbers.counted", 0.90),
+        ("numbers.qualifier", 0.95),
+        ("numbers.ratio", 0.95),
+        ("numbers.range", 0.95),
+        ("percentages.of", 0.95),
+        ("percentages.ratio", 0.95),
+        ("dates.role", 0.95),
+    ];
+    assert_meaning_floors("corpus/gold/meaning/fields.json", 100, &floors);
+}
+
+/// The held-out check: `independent.json` was written by another annotator
+/// from the sentences of reports 001–003 and the definitions alone, without
+/// seeing the rules or their output, after the rules were done. Its figures
+/// are lower (`counted` 0.70 / 0.63 when written); these floors sit just
+/// under them, to catch a regression, not to claim a target.
+#[test]
+fn meaning_fields_hold_on_the_independent_held_out_gold() {
+    let floors = [
+        ("numbers.unit", 0.90),
+        ("numbers.counted", 0.60),
+        ("numbers.qualifier", 0.95),
+        ("numbers.ratio", 0.95),
+        ("percentages.of", 0.60),
+        ("dates.role", 0.90),
+    ];
+    assert_meaning_floors("corpus/gold/meaning/independent.json", 150, &floors);
+}
+
+/// Scores the TXT reports against a meaning gold file and checks each
+/// field's precision and recall against its floor.
+fn assert_meaning_floors(gold: &str, min_entries: u64, floors: &[(&str, f64)]) {
     let mut args = vec![
         "eval".to_string(),
         "--json".into(),
         "--meaning".into(),
-        "corpus/gold/meaning/fields.json".into(),
+        gold.into(),
         "corpus/gold".into(),
     ];
     let mut txt: Vec<String> =
@@ -324,26 +358,16 @@ fn meaning_fields_are_measured_against_the_hand_written_gold() {
     let report: Value = serde_json::from_str(&stdout(&out)).unwrap();
     let m = &report["meaning"];
     assert_eq!(m["unlocated"].as_array().map(Vec::len), Some(0), "{m}");
-    assert!(m["entries"].as_u64().unwrap() >= 100, "{m}");
-    let floors = [
-        ("numbers.unit", 0.95),
-        ("numbers.counted", 0.90),
-        ("numbers.qualifier", 0.95),
-        ("numbers.ratio", 0.95),
-        ("numbers.range", 0.95),
-        ("percentages.of", 0.95),
-        ("percentages.ratio", 0.95),
-        ("dates.role", 0.95),
-    ];
+    assert!(m["entries"].as_u64().unwrap() >= min_entries, "{m}");
     let mut failures = Vec::new();
-    for (field, min) in floors {
+    for &(field, min) in floors {
         let f = &m["fields"][field];
         let (tp, fp, fn_) = (
             f["tp"].as_f64().unwrap(),
             f["fp"].as_f64().unwrap(),
             f["fn"].as_f64().unwrap(),
         );
-        assert!(tp > 0.0, "{field}: nothing scored");
+        assert!(tp > 0.0, "{gold}: {field}: nothing scored");
         let (p, r) = (tp / (tp + fp), tp / (tp + fn_));
         if p < min || r < min {
             failures.push(format!("{field}: precision {p:.4}, recall {r:.4} < {min}"));
@@ -351,7 +375,7 @@ fn meaning_fields_are_measured_against_the_hand_written_gold() {
     }
     assert!(
         failures.is_empty(),
-        "{}\nmisses: {:#}",
+        "{gold}:\n{}\nmisses: {:#}",
         failures.join("\n"),
         m["misses"]
     );
