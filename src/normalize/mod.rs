@@ -64,6 +64,7 @@ pub fn normalize(doc: &Document) -> Normalized {
             Join::Tab => text.push('\t'),
             Join::Line if !text.is_empty() => text.push('\n'),
             Join::Paragraph if !text.is_empty() => text.push_str("\n\n"),
+            Join::Space if !text.is_empty() => text.push(' '),
             _ => {}
         }
         let start = text.len();
@@ -261,6 +262,7 @@ mod tests {
                 })
                 .collect(),
             pages: None,
+            warnings: Vec::new(),
         }
     }
 
