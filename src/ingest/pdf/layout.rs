@@ -362,7 +362,10 @@ fn find_gutter(segs: &[Seg], idx: &[usize]) -> Option<(f32, f32)> {
         .map(|s| s.x1 - s.x0)
         .collect();
     let (lm, rm) = (median_width(&mut lw), median_width(&mut rw));
-    if lm < 0.5 * (g0 - min_x) || rm < 0.5 * (max_x - g1) {
+    // A column of prose is a good share of the text width; table cells
+    // (`Năm 2013`, `1.212/1.273`) are narrow.
+    let min_width = 0.25 * (max_x - min_x);
+    if lm < 0.5 * (g0 - min_x) || rm < 0.5 * (max_x - g1) || lm < min_width || rm < min_width {
         return None;
     }
     Some((g0, g1))

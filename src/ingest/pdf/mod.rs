@@ -60,7 +60,26 @@ pub fn read_pdf(bytes: &[u8]) -> Result<Document, DocError> {
 }
 
 fn read_pdf_with(bytes: &[u8], cap: usize) -> Result<Document, DocError> {
-    let doc = lopdf::Document::load_mem(bytes).map_err(|e| invalid(load_reason(&e)))?;
+    let mut warnings = Vec::new();
+    let doc = match lopdf::Document::load_mem(bytes) {
+        Ok(doc) => doc,
+        // lopdf 0.42 does not rebuild a broken cross-reference table, so a
+        // truncated file or a wrong `startxref` is repaired here by scanning
+        // for objects, then loaded again.
+        Err(e) => match repair_xref(bytes).and_then(|fixed| lopdf::Document::load_mem(&fixed).ok())
+        {
+            Some(doc) => {
+                warnings.push(DocWarning {
+                    kind: "damaged_pdf",
+                    message: format!(
+                        "the file is damaged ({e}); its objects were found by scanning, so text may be missing"
+                    ),
+                });
+                doc
+            }
+            None => return Err(invalid(load_reason(&e))),
+        },
+    };
     // lopdf decrypts with the empty user password by itself and then drops
     // /Encrypt from the trailer; one still there needs a password.
     if doc.trailer.get(b"Encrypt").is_ok() {
@@ -150,7 +169,6 @@ fn read_pdf_with(bytes: &[u8], cap: usize) -> Result<Document, DocError> {
             note_rule,
         });
     }
-    let mut warnings = Vec::new();
     if !empty_pages.is_empty() {
         warnings.push(DocWarning {
             kind: "no_text_layer",
@@ -170,6 +188,97 @@ fn read_pdf_with(bytes: &[u8], cap: usize) -> Result<Document, DocError> {
         pages: Some(pages.len() as u32),
         warnings,
     })
+}
+
+/// Most objects a repaired file may list.
+const MAX_REPAIRED_OBJECTS: u32 = 1 << 20;
+
+/// The file with a new cross-reference table and trailer appended, built
+/// from the `N G obj` headers found by scanning; `None` when no catalog is
+/// found (the file was cut before it).
+fn repair_xref(bytes: &[u8]) -> Option<Vec<u8>> {
+    use regex::bytes::Regex;
+    use std::sync::OnceLock;
+    static OBJ: OnceLock<Regex> = OnceLock::new();
+    static REFS: OnceLock<Regex> = OnceLock::new();
+    let obj = OBJ.get_or_init(|| {
+        Regex::new(r"(?-u)(?:^|[\r\n])\s*(\d{1,7})\s+(\d{1,5})\s+obj\b").expect("a valid regex")
+    });
+    let refs = REFS.get_or_init(|| {
+        Regex::new(r"(?-u)/(Root|Encrypt)\s+(\d{1,7})\s+(\d{1,5})\s+R|/Type\s*/Catalog\b|/ID\s*\[[^\]]{0,200}\]")
+            .expect("a valid regex")
+    });
+    let parse = |b: &[u8]| std::str::from_utf8(b).ok()?.parse::<u32>().ok();
+    // Later copies of an object (incremental updates) win.
+    let mut offsets: std::collections::BTreeMap<u32, (usize, u32)> =
+        std::collections::BTreeMap::new();
+    for c in obj.captures_iter(bytes) {
+        let (Some(n), Some(g), Some(m)) = (c.get(1), c.get(2), c.get(1)) else {
+            continue;
+        };
+        let (Some(num), Some(gen)) = (parse(n.as_bytes()), parse(g.as_bytes())) else {
+            continue;
+        };
+        if num == 0 || num > MAX_REPAIRED_OBJECTS {
+            continue;
+        }
+        offsets.insert(num, (m.start(), gen));
+    }
+    let (mut root, mut encrypt, mut id) = (None, None, None);
+    let mut catalog_at = None;
+    for c in refs.captures_iter(bytes) {
+        let whole = c.get(0)?;
+        match c.get(1).map(|m| m.as_bytes()) {
+            Some(b"Root") => root = Some((c.get(2)?, c.get(3)?)),
+            Some(_) => encrypt = Some((c.get(2)?, c.get(3)?)),
+            None if whole.as_bytes().starts_with(b"/ID") => id = Some(whole.as_bytes()),
+            None => catalog_at = Some(whole.start()),
+        }
+    }
+    let root = match root {
+        Some((n, g)) => (parse(n.as_bytes())?, parse(g.as_bytes())?),
+        None => {
+            // The object the last `/Type /Catalog` sits in.
+            let at = catalog_at?;
+            offsets
+                .iter()
+                .filter(|(_, (o, _))| *o <= at)
+                .max_by_key(|(_, (o, _))| *o)
+                .map(|(n, (_, g))| (*n, *g))?
+        }
+    };
+    if !offsets.contains_key(&root.0) {
+        return None;
+    }
+    let size = offsets.keys().next_back().copied().unwrap_or(0) + 1;
+    let mut out = Vec::with_capacity(bytes.len() + 20 * size as usize + 200);
+    out.extend_from_slice(bytes);
+    out.extend_from_slice(b"\n");
+    let xref_at = out.len();
+    out.extend_from_slice(format!("xref\n0 {size}\n0000000000 65535 f\r\n").as_bytes());
+    for n in 1..size {
+        let line = match offsets.get(&n) {
+            Some((o, g)) => format!("{o:010} {g:05} n\r\n"),
+            None => "0000000000 65535 f\r\n".to_string(),
+        };
+        out.extend_from_slice(line.as_bytes());
+    }
+    out.extend_from_slice(
+        format!("trailer\n<< /Size {size} /Root {} {} R", root.0, root.1).as_bytes(),
+    );
+    if let Some((n, g)) = encrypt {
+        out.extend_from_slice(b" /Encrypt ");
+        out.extend_from_slice(n.as_bytes());
+        out.push(b' ');
+        out.extend_from_slice(g.as_bytes());
+        out.extend_from_slice(b" R");
+    }
+    if let Some(id) = id {
+        out.push(b' ');
+        out.extend_from_slice(id);
+    }
+    out.extend_from_slice(format!(" >>\nstartxref\n{xref_at}\n%%EOF\n").as_bytes());
+    Some(out)
 }
 
 fn invalid(reason: String) -> DocError {
@@ -748,7 +857,8 @@ fn paragraphs(lines: &[&Line], page: u32, pitch: f32, out: &mut Vec<Para>) {
                 && out.last().is_some_and(|last: &Para| {
                     last.page + 1 == page
                         && last.kind == BlockKind::Body
-                        && last.last_x1 + 0.3 * last.size + l.first_word_w > last.col_x1
+                        && (last.last_x1 + 0.3 * last.size + l.first_word_w > last.col_x1
+                            || last.last_x1 - last.col_x0 > 0.8 * (last.col_x1 - last.col_x0))
                         && (last.size - l.size).abs() <= 0.15 * last.size
                         && l.x0 - last.col_x0 <= 0.8 * l.size
                         && !starts_with_marker(&l.text)
@@ -818,3 +928,6 @@ mod tests {
         assert_eq!(page_list(&[1, 2, 3, 7]), "pages 1-3, 7");
     }
 }
+
+#[cfg(test)]
+mod build_tests;
