@@ -829,9 +829,10 @@ fn paragraphs(lines: &[&Line], page: u32, pitch: f32, out: &mut Vec<Para>) {
     // line) when this line's first word would have fit at its end and it
     // stops well short of the column's edge; ragged-right text wraps early
     // by a word or two, so a line over 80% of the column counts as wrapped.
+    let word_fits = |p: &Line, l: &Line| p.x1 + 0.3 * p.size + l.first_word_w <= right(p);
     let wrapped = |p: &Line, l: &Line| {
         let x0 = edges.get(&p.group).map_or(p.x0, |e| e.0);
-        p.x1 + 0.3 * p.size + l.first_word_w > right(p) || p.x1 - x0 > 0.8 * (right(p) - x0)
+        !word_fits(p, l) || p.x1 - x0 > 0.8 * (right(p) - x0)
     };
     let mut prev: Option<&Line> = None;
     for &l in lines {
@@ -848,7 +849,9 @@ fn paragraphs(lines: &[&Line], page: u32, pitch: f32, out: &mut Vec<Para>) {
                     || dy < 0.5 * l.size
                     || dy > pitch * 1.3 * p.size.max(l.size)
                     || (indented && !centred)
-                    || (starts_with_marker(&l.text) && !wrapped(p, l))
+                    // A list item or numbered heading whose marker would
+                    // have fit on the line above starts on purpose.
+                    || (starts_with_marker(&l.text) && word_fits(p, l))
             }
         };
         if new_para {
