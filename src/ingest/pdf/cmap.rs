@@ -45,7 +45,13 @@ pub struct CMap {
     pool: String,
     /// `(lo, hi, first CID)` of an encoding CMap, sorted by `lo`.
     cids: Vec<(u32, u32, u32)>,
+    /// The text of every code below [`DENSE_CODES`], resolved once: a
+    /// lookup per glyph is then an index, not a hash and a search.
+    dense: Vec<Option<Text>>,
 }
+
+/// Codes looked up by index; subset fonts number their glyphs from 1 up.
+const DENSE_CODES: u32 = 4096;
 
 impl CMap {
     /// Parses a CMap stream (already inflated). Unknown operators and broken
@@ -137,7 +143,35 @@ impl CMap {
         }
         map.ranges.sort_by_key(|r| r.lo);
         map.cids.sort_by_key(|r| r.0);
+        map.build_dense();
         map
+    }
+
+    fn build_dense(&mut self) {
+        let top = self
+            .singles
+            .keys()
+            .copied()
+            .chain(self.ranges.iter().map(|r| r.hi))
+            .max()
+            .map_or(0, |m| m.saturating_add(1))
+            .min(DENSE_CODES);
+        let mut dense = Vec::with_capacity(top as usize);
+        let mut scratch = String::new();
+        for code in 0..top {
+            scratch.clear();
+            dense.push(if self.lookup(code, &mut scratch) {
+                let start = self.pool.len();
+                self.pool.push_str(&scratch);
+                Some(Text {
+                    start: u32::try_from(start).unwrap_or(u32::MAX),
+                    len: u32::try_from(scratch.len()).unwrap_or(0),
+                })
+            } else {
+                None
+            });
+        }
+        self.dense = dense;
     }
 
     /// Whether the map has any code-to-text entry.
@@ -177,6 +211,19 @@ impl CMap {
 
     /// Appends the text of `code` to `out`; false when the map has none.
     pub fn push_text(&self, code: u32, out: &mut String) -> bool {
+        if let Some(entry) = self.dense.get(code as usize) {
+            return match entry {
+                Some(t) => {
+                    out.push_str(self.text(*t));
+                    true
+                }
+                None => false,
+            };
+        }
+        self.lookup(code, out)
+    }
+
+    fn lookup(&self, code: u32, out: &mut String) -> bool {
         if let Some(t) = self.singles.get(&code) {
             out.push_str(self.text(*t));
             return true;

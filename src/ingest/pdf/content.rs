@@ -161,6 +161,9 @@ pub struct Interp<'a> {
     forms: Vec<ObjectId>,
     /// Bounding box of the current path in page space.
     path: Option<[f32; 4]>,
+    /// The last `Tf`: resources (by address), font name, font. Writers set
+    /// the same font on every line; this skips the dictionary lookups.
+    last_font: Option<(usize, Vec<u8>, Option<u16>)>,
 }
 
 impl<'a> Interp<'a> {
@@ -178,6 +181,7 @@ impl<'a> Interp<'a> {
             bytes: Vec::new(),
             forms: Vec::new(),
             path: None,
+            last_font: None,
         }
     }
 
@@ -387,6 +391,18 @@ impl<'a> Interp<'a> {
     }
 
     fn font(&mut self, resources: Option<&Dictionary>, s: u32, e: u32) -> Option<u16> {
+        let key = resources.map_or(0, |r| r as *const Dictionary as usize);
+        if let Some((k, name, font)) = &self.last_font {
+            if *k == key && name.as_slice() == self.slice(s, e) {
+                return *font;
+            }
+        }
+        let font = self.lookup_font(resources, s, e);
+        self.last_font = Some((key, self.slice(s, e).to_vec(), font));
+        font
+    }
+
+    fn lookup_font(&mut self, resources: Option<&Dictionary>, s: u32, e: u32) -> Option<u16> {
         let doc = self.doc;
         let fonts = deref(doc, resources?.get(b"Font").ok()?).as_dict().ok()?;
         let obj = fonts.get(self.slice(s, e)).ok()?;
