@@ -22,9 +22,10 @@
 //!   title);
 //! - continues a paragraph across a page break when the page's last line
 //!   fills the column and the next page's first line is not indented;
-//! - moves footnotes (smaller text at the foot of the page, each starting
-//!   with its number) after the paragraph holding their mark, with the mark
-//!   as a superscript, as in the DOCX and TXT twins.
+//! - moves footnotes (the text under the short separator rule at the foot
+//!   of the page, each starting with its number; a note running on from the
+//!   previous page joins its note) after the paragraph holding their mark,
+//!   with the number as a superscript, as in the DOCX and TXT twins.
 //!
 //! Safety: stream inflation is capped ([`MAX_STREAM_BYTES`]), form XObjects
 //! nest at most 8 deep, glyphs per page are capped, a password-protected file
