@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Throughput of `vanban extract` in files/s, at 1 job and at all cores, for
-# the TXT reports and for their DOCX twins (corpus/docx/) in the same run.
+# the TXT reports and for their DOCX (corpus/docx/) and PDF (corpus/pdf/)
+# twins in the same run. PDFs also get pages/s, beside `pdftotext` (poppler)
+# on the same files: one process per file, as it works, writing into the
+# scratch folder. Its row is skipped with a note when it is not installed.
 #
 # The corpus is only five files per format, too few to time, so each is
 # copied out to COPIES files in a scratch folder. Each setting runs RUNS
@@ -17,9 +20,9 @@ cargo build --release --quiet
 bin=target/release/vanban
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/txt" "$work/docx"
-for ext in txt docx; do
-  src=corpus; [ "$ext" = docx ] && src=corpus/docx
+mkdir -p "$work/txt" "$work/docx" "$work/pdf"
+for ext in txt docx pdf; do
+  src=corpus; [ "$ext" != txt ] && src=corpus/$ext
   for f in "$src"/*."$ext"; do
     for i in $(seq 1 "$copies"); do cp "$f" "$work/$ext/$(basename "$f" ."$ext")_$i.$ext"; done
   done
@@ -38,7 +41,7 @@ measure() { # $1 = folder, $2 = jobs; prints the median seconds
 }
 
 declare -A rate
-for ext in txt docx; do
+for ext in txt docx pdf; do
   files=$(find "$work/$ext" -name "*.$ext" | wc -l)
   bytes=$(cat "$work/$ext"/*."$ext" | wc -c)
   echo "vanban throughput, $ext: $files files, $((bytes / 1024)) KiB, median of $runs runs, $cores cores"
@@ -51,3 +54,31 @@ for ext in txt docx; do
   printf '  speed-up   : %.2fx on %s cores (%.1f files/s per core at all jobs)\n' "$(echo "$s1/$sn" | bc -l)" "$cores" "$(echo "$files/$sn/$cores" | bc -l)"
 done
 printf 'DOCX/TXT files/s: %.2f at -j 1, %.2f at -j %s\n' "$(echo "${rate[docx,1]}/${rate[txt,1]}" | bc -l)" "$(echo "${rate[docx,n]}/${rate[txt,n]}" | bc -l)" "$cores"
+printf 'PDF/TXT files/s: %.2f at -j 1, %.2f at -j %s\n' "$(echo "${rate[pdf,1]}/${rate[txt,1]}" | bc -l)" "$(echo "${rate[pdf,n]}/${rate[txt,n]}" | bc -l)" "$cores"
+
+# Pages: the reader's own count of each corpus PDF, times the copies.
+"$bin" extract -q corpus/pdf -o "$work/pages.jsonl" || true
+pages=$(grep -o '"pages":[0-9]*' "$work/pages.jsonl" | cut -d: -f2 | paste -sd+ | bc)
+pages=$((pages * copies))
+pdfs=$(find "$work/pdf" -name '*.pdf' | wc -l)
+echo "PDF pages: $pages in $pdfs files"
+printf '  vanban    -j 1       : %8.1f files/s %8.1f pages/s\n' "${rate[pdf,1]}" "$(echo "${rate[pdf,1]}*$pages/$pdfs" | bc -l)"
+printf '  vanban    -j %-7s : %8.1f files/s %8.1f pages/s\n' "$cores" "${rate[pdf,n]}" "$(echo "${rate[pdf,n]}*$pages/$pdfs" | bc -l)"
+if command -v pdftotext >/dev/null; then
+  pdftotext_run() { # $1 = parallel processes; prints the median seconds
+    for _ in $(seq 1 "$runs"); do
+      local t0 t1
+      t0=$(date +%s.%N)
+      find "$work/pdf" -name '*.pdf' -print0 | xargs -0 -P "$1" -I{} pdftotext -q {} {}.txt
+      t1=$(date +%s.%N)
+      echo "$t1 - $t0" | bc -l
+    done | median
+  }
+  p1=$(pdftotext_run 1)
+  pn=$(pdftotext_run "$cores")
+  printf '  pdftotext -P 1       : %8.1f files/s %8.1f pages/s\n' "$(echo "$pdfs/$p1" | bc -l)" "$(echo "$pages/$p1" | bc -l)"
+  printf '  pdftotext -P %-7s : %8.1f files/s %8.1f pages/s\n' "$cores" "$(echo "$pdfs/$pn" | bc -l)" "$(echo "$pages/$pn" | bc -l)"
+  echo "  (pdftotext: $(pdftotext -v 2>&1 | head -1); text only, no extraction; one process per file)"
+else
+  echo "  pdftotext not installed: no peer row (apt-get install poppler-utils)"
+fi

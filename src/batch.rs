@@ -169,6 +169,13 @@ impl Pipeline {
         }
         let info = text_info(&norm.text, &decoding);
         entities.warnings.extend(text_warnings(&info));
+        entities
+            .warnings
+            .extend(doc.warnings.iter().map(|w| Warning {
+                kind: w.kind.into(),
+                message: w.message.clone(),
+                span: None,
+            }));
         let record = Record {
             schema_version: SCHEMA_VERSION,
             source: source(path, sha, format, size, doc.pages),

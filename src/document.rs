@@ -52,6 +52,12 @@ pub enum Join {
     /// A tab: the next cell on the same line of a table row, so a header
     /// table reads like a two-column header flattened into a TXT file.
     Tab,
+    /// A space: the paragraph before goes on (a PDF paragraph continued on
+    /// the next page).
+    Space,
+    /// Nothing: the block continues the word before (a PDF symbol split by
+    /// a hyphen at a page end, `NĐ-` | `CP`).
+    Glue,
 }
 
 /// One run of text as the reader found it (a paragraph of a TXT file, a PDF
@@ -82,4 +88,15 @@ pub struct Document {
     pub blocks: Vec<Block>,
     /// Number of pages, for formats that have pages.
     pub pages: Option<u32>,
+    /// What the reader noticed and the record should say (pages without a
+    /// text layer...).
+    pub warnings: Vec<DocWarning>,
+}
+
+/// A reader's note for the record's `warnings`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocWarning {
+    /// Stable code (`no_text_layer`...).
+    pub kind: &'static str,
+    pub message: String,
 }

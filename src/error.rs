@@ -32,6 +32,12 @@ pub enum DocError {
     InvalidDocx { reason: String },
     #[error("{part} inside this DOCX expands past the {limit}-byte limit per part: a zip bomb or a damaged file")]
     PartTooLarge { part: String, limit: u64 },
+    #[error("not a readable PDF: {reason}")]
+    InvalidPdf { reason: String },
+    #[error("this PDF is encrypted and needs a password to open; remove the protection (e.g. print it to a new PDF) and run again")]
+    Encrypted,
+    #[error("{part} inside this PDF expands past the {limit}-byte limit: a decompression bomb or a damaged file")]
+    PdfStreamTooLarge { part: String, limit: u64 },
     #[error("internal error while processing this document (please report it): {message}")]
     Panic { message: String },
 }
@@ -41,7 +47,11 @@ impl DocError {
     pub fn kind(&self) -> &'static str {
         match self {
             DocError::Io { .. } => "io",
-            DocError::TooLarge { .. } | DocError::PartTooLarge { .. } => "too_large",
+            DocError::TooLarge { .. }
+            | DocError::PartTooLarge { .. }
+            | DocError::PdfStreamTooLarge { .. } => "too_large",
+            DocError::InvalidPdf { .. } => "invalid_pdf",
+            DocError::Encrypted => "encrypted",
             DocError::InvalidDocx { .. } => "invalid_docx",
             DocError::UnsupportedFormat { .. } | DocError::NotADocument => "unsupported_format",
             DocError::InvalidEncoding { .. } => "invalid_encoding",

@@ -74,7 +74,8 @@ pub enum Status {
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ErrorInfo {
     /// Stable code: `io`, `too_large`, `unsupported_format`, `invalid_encoding`, `invalid_utf16`,
-    /// `invalid_docx`, `panic`.
+    /// `invalid_docx`, `invalid_pdf` (damaged beyond repair), `encrypted` (a PDF that needs a
+    /// password), `panic`.
     pub kind: String,
     /// A sentence for people, saying what went wrong and what to do.
     pub message: String,
@@ -374,7 +375,9 @@ pub enum Severity {
 pub struct Warning {
     /// Stable code: `invalid_date`, `ambiguous_short_reference`, `empty_document`,
     /// `legacy_encoding` (the text was decoded from a detected legacy encoding),
-    /// `poor_text_quality` (many words are not Vietnamese: likely mojibake)...
+    /// `poor_text_quality` (many words are not Vietnamese: likely mojibake),
+    /// `no_text_layer` (PDF pages with no text, named in the message: scans),
+    /// `damaged_pdf` (a PDF whose cross-reference table was rebuilt)...
     pub kind: String,
     pub message: String,
     #[serde(flatten)]

@@ -38,7 +38,8 @@ fn s(p: &Path) -> &str {
 
 /// The accuracy gate of the foundation issue: F1 on the hand-written corpus
 /// gold, for the TXT reports and, separately, for their DOCX twins in
-/// `corpus/docx/` (scored against the same gold by file stem).
+/// `corpus/docx/` and their PDF twins in `corpus/pdf/` (scored against the
+/// same gold by file stem).
 #[test]
 fn corpus_f1_stays_at_or_above_the_thresholds() {
     let out = vanban(&["eval", "--json", "corpus/gold", "corpus"]);
@@ -56,7 +57,7 @@ fn corpus_f1_stays_at_or_above_the_thresholds() {
         ("numbers", 0.90),
     ];
     let mut failures = Vec::new();
-    for ext in ["txt", "docx"] {
+    for ext in ["txt", "docx", "pdf"] {
         let of_format: Vec<&Value> = docs
             .iter()
             .filter(|d| {
@@ -141,11 +142,7 @@ fn one_unreadable_file_gets_an_error_record_and_the_others_still_come_out() {
             "error",
             Some("invalid_encoding"),
         ),
-        (
-            "c_scan.pdf".to_string(),
-            "error",
-            Some("unsupported_format"),
-        ),
+        ("c_scan.pdf".to_string(), "error", Some("invalid_pdf")),
         ("d_good.txt".to_string(), "ok", None),
         ("z_missing.txt".to_string(), "error", Some("io")),
     ];

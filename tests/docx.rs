@@ -2,89 +2,13 @@
 //! originals, footnote and table provenance on real corpus sentences, and
 //! damaged or hostile files built here with the zip writer.
 
-use std::collections::HashMap;
 use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
-const STEMS: [&str; 5] = [
-    "000_845d2233afef5d90",
-    "001_f29798a23b287fe6",
-    "002_eb8113f2a36168c7",
-    "003_aa8df71f85683636",
-    "004_39a5dd2fc3cf2d4a",
-];
-
-fn vanban(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vanban"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the vanban binary runs")
-}
-
-fn records(o: &Output) -> Vec<Value> {
-    String::from_utf8_lossy(&o.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect()
-}
-
-fn one_record(path: &str) -> Value {
-    let recs = records(&vanban(&["extract", "-q", path]));
-    assert_eq!(recs.len(), 1, "one record for {path}");
-    assert_eq!(recs[0]["status"], "ok", "{path}: {}", recs[0]["error"]);
-    recs[0].clone()
-}
-
-/// The comparable keys of one entity kind: canonical id (or type + number
-/// for a short citation), date value, or numeric value.
-fn keys(rec: &Value, kind: &str) -> Vec<String> {
-    rec[kind]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| match kind {
-            "legal_references" => match e["id"].as_str() {
-                Some(id) => id.to_string(),
-                None => format!("short {} {}", e["type"], e["number"]),
-            },
-            "dates" => e["value"].as_str().unwrap_or("").to_string(),
-            _ => e["value"].to_string(),
-        })
-        .collect()
-}
-
-/// F1 of two multisets, and what each side has that the other lacks.
-fn agreement(a: &[String], b: &[String]) -> (f64, Vec<String>, Vec<String>) {
-    let mut left: HashMap<&str, usize> = HashMap::new();
-    for k in a {
-        *left.entry(k).or_default() += 1;
-    }
-    let mut only_b = Vec::new();
-    let mut common = 0;
-    for k in b {
-        match left.get_mut(k.as_str()) {
-            Some(n) if *n > 0 => {
-                *n -= 1;
-                common += 1;
-            }
-            _ => only_b.push(k.clone()),
-        }
-    }
-    let only_a: Vec<String> = left
-        .iter()
-        .flat_map(|(k, n)| std::iter::repeat_n(k.to_string(), *n))
-        .collect();
-    let f1 = if a.is_empty() && b.is_empty() {
-        1.0
-    } else {
-        2.0 * common as f64 / (a.len() + b.len()) as f64
-    };
-    (f1, only_a, only_b)
-}
+mod common;
+use common::*;
 
 #[test]
 fn each_docx_twin_yields_the_entities_of_its_txt_original() {

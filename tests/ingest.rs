@@ -318,10 +318,7 @@ fn stores_the_corpus_once_and_a_rerun_adds_nothing(db: Db, scratch: &Scratch) {
         .output()
         .unwrap();
     let listed = String::from_utf8_lossy(&failures.stdout);
-    assert!(
-        listed.contains("scan.pdf\tunsupported_format\t"),
-        "{listed}"
-    );
+    assert!(listed.contains("scan.pdf\tinvalid_pdf\t"), "{listed}");
 }
 
 fn copies_moves_and_changes(db: Db, scratch: &Scratch) {

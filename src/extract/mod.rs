@@ -165,6 +165,7 @@ pub(crate) mod tests {
                 ..Block::default()
             }],
             pages: None,
+            warnings: Vec::new(),
         };
         extractor.extract(&normalize(&doc))
     }

@@ -173,6 +173,7 @@ fn read_docx_with(bytes: &[u8], decode: RunDecoder, cap: u64) -> Result<Document
         encoding: "utf-8",
         blocks,
         pages: None,
+        warnings: Vec::new(),
     })
 }
 

@@ -2,16 +2,17 @@
 //!
 //! The format is detected from the content first (a PDF starts with `%PDF-`, a
 //! DOCX is a zip), then from the extension, so a mis-named file goes to the
-//! right reader. One module per format; the PDF reader lands in its own issue
-//! and until then PDF files yield an `unsupported_format` error record.
+//! right reader. One module per format.
 
 mod docx;
+mod pdf;
 mod txt;
 
 use crate::document::{Document, Format};
 use crate::error::DocError;
 
 pub use docx::read_docx;
+pub use pdf::read_pdf;
 pub use txt::{read_txt, read_txt_as, Decoding, ForcedEncoding};
 
 /// Extensions picked up when walking a folder (files named explicitly are always read).
@@ -56,7 +57,7 @@ fn looks_like_text(bytes: &[u8]) -> bool {
 pub fn read(bytes: &[u8], format: Format) -> Result<Document, DocError> {
     match format {
         Format::Txt => read_txt(bytes),
-        Format::Pdf => Err(DocError::UnsupportedFormat { format: "PDF" }),
+        Format::Pdf => read_pdf(bytes),
         Format::Docx => read_docx(bytes),
         Format::Unknown => Err(DocError::NotADocument),
     }

@@ -73,6 +73,7 @@ pub fn read_txt_as(
         encoding: decoding.encoding,
         blocks: paragraphs(&text),
         pages: None,
+        warnings: Vec::new(),
     };
     Ok((doc, decoding))
 }

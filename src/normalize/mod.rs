@@ -66,6 +66,7 @@ pub fn normalize(doc: &Document) -> Normalized {
             Join::Tab => text.push('\t'),
             Join::Line if !text.is_empty() => text.push('\n'),
             Join::Paragraph if !text.is_empty() => text.push_str("\n\n"),
+            Join::Space if !text.is_empty() => text.push(' '),
             _ => {}
         }
         let start = text.len();
@@ -294,6 +295,7 @@ mod tests {
                 })
                 .collect(),
             pages: None,
+            warnings: Vec::new(),
         }
     }
 

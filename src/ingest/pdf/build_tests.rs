@@ -1,0 +1,382 @@
+//! Reader behaviour on small PDFs built here with lopdf's writer: spacing
+//! from TJ gaps, line joins, columns, running headers, CID fonts, legacy
+//! fonts, forms, damage and bombs.
+
+use lopdf::{dictionary, Object, Stream};
+
+use super::*;
+use crate::normalize::normalize;
+
+/// A font resource for the test pages.
+enum TestFont {
+    /// Courier with WinAnsi: a fixed 0.6 em pitch without a Widths array.
+    Courier,
+    /// A simple font with a legacy Vietnamese name and no ToUnicode.
+    Legacy(&'static str),
+    /// Type0, Identity-H, with this ToUnicode CMap and every CID 500 wide.
+    Cid(&'static str),
+}
+
+/// A PDF whose pages have these content streams, with font /F1.
+fn build(pages: &[&[u8]], font: TestFont) -> Vec<u8> {
+    let mut doc = lopdf::Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font_dict = match font {
+        TestFont::Courier => dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Courier",
+            "Encoding" => "WinAnsiEncoding",
+        },
+        TestFont::Legacy(name) => dictionary! {
+            "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => name,
+            "Encoding" => "WinAnsiEncoding", "FirstChar" => 0,
+            "Widths" => vec![Object::Integer(500); 256],
+        },
+        TestFont::Cid(cmap) => {
+            let to_unicode = doc.add_object(Stream::new(dictionary! {}, cmap.as_bytes().to_vec()));
+            let cid = doc.add_object(dictionary! {
+                "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "ABCDEF+Arial",
+                "DW" => 1000,
+                "W" => vec![Object::Integer(1), Object::Array(vec![500.into(), 500.into(), 500.into(), 250.into()])],
+            });
+            dictionary! {
+                "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "ABCDEF+Arial",
+                "Encoding" => "Identity-H", "DescendantFonts" => vec![Object::Reference(cid)],
+                "ToUnicode" => Object::Reference(to_unicode),
+            }
+        }
+    };
+    let font_id = doc.add_object(font_dict);
+    let resources = doc
+        .add_object(dictionary! { "Font" => dictionary! { "F1" => Object::Reference(font_id) } });
+    let mut kids = Vec::new();
+    for content in pages {
+        let contents = doc.add_object(Stream::new(dictionary! {}, content.to_vec()));
+        kids.push(Object::Reference(doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => Object::Reference(pages_id),
+            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+            "Contents" => Object::Reference(contents), "Resources" => Object::Reference(resources),
+        })));
+    }
+    let count = kids.len() as i64;
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }),
+    );
+    let catalog =
+        doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => Object::Reference(pages_id) });
+    doc.trailer.set("Root", Object::Reference(catalog));
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("the test PDF is written");
+    out
+}
+
+fn text_of(bytes: &[u8]) -> String {
+    let doc = read_pdf(bytes).unwrap_or_else(|e| panic!("read: {e}"));
+    normalize(&doc).text
+}
+
+/// Lines of Courier 10 pt text: `(x, y, text)`.
+fn lines(ls: &[(f32, f32, &str)]) -> Vec<u8> {
+    let mut s = String::from("BT /F1 10 Tf\n");
+    for (x, y, t) in ls {
+        s.push_str(&format!("1 0 0 1 {x} {y} Tm ({t}) Tj\n"));
+    }
+    s.push_str("ET\n");
+    s.into_bytes()
+}
+
+#[test]
+fn tj_gaps_become_spaces_and_kerning_does_not() {
+    // -400/1000 em is a word gap; -20 is kerning inside a word.
+    let pdf = build(
+        &[b"BT /F1 10 Tf 72 700 Td [(Ngh)-20(i)-400(dinh)-400(so)] TJ ET"],
+        TestFont::Courier,
+    );
+    assert_eq!(text_of(&pdf), "Nghi dinh so");
+}
+
+#[test]
+fn word_spacing_and_char_spacing_move_glyphs() {
+    // Tw widens the space glyph; Tc spreads letters without making words.
+    let pdf = build(
+        &[b"BT /F1 10 Tf 72 700 Td 0.5 Tc 3 Tw (Bao cao) Tj ET"],
+        TestFont::Courier,
+    );
+    assert_eq!(text_of(&pdf), "Bao cao");
+}
+
+#[test]
+fn a_line_ending_in_a_symbol_hyphen_joins_the_next_without_a_space() {
+    let pdf = build(
+        &[&lines(&[
+            (72.0, 700.0, "Thuc hien Nghi dinh so 06/2013/ND-"),
+            (72.0, 688.0, "CP ngay 09/01/2013 cua Chinh phu ve"),
+            (72.0, 676.0, "bao ve co quan."),
+        ])],
+        TestFont::Courier,
+    );
+    assert_eq!(
+        text_of(&pdf),
+        "Thuc hien Nghi dinh so 06/2013/ND-CP ngay 09/01/2013 cua Chinh phu ve bao ve co quan."
+    );
+}
+
+#[test]
+fn a_dash_between_words_and_a_wrapped_word_join_with_one_space() {
+    let pdf = build(
+        &[&lines(&[
+            (72.0, 700.0, "tinh hinh kinh te -"),
+            (72.0, 688.0, "xa hoi cua tinh"),
+        ])],
+        TestFont::Courier,
+    );
+    assert_eq!(text_of(&pdf), "tinh hinh kinh te - xa hoi cua tinh");
+}
+
+#[test]
+fn a_wider_gap_between_baselines_starts_a_paragraph() {
+    let pdf = build(
+        &[&lines(&[
+            (72.0, 700.0, "Mot hai ba bon nam sau bay tam chin"),
+            (72.0, 688.0, "muoi."),
+            (72.0, 660.0, "Doan hai."),
+        ])],
+        TestFont::Courier,
+    );
+    assert_eq!(
+        text_of(&pdf),
+        "Mot hai ba bon nam sau bay tam chin muoi.\n\nDoan hai."
+    );
+}
+
+#[test]
+fn two_columns_are_read_one_after_the_other() {
+    // The stream interleaves the columns line by line, as many writers do.
+    let mut ls = Vec::new();
+    let (left, right): (Vec<String>, Vec<String>) = (1..=12)
+        .map(|i| {
+            (
+                format!("L{i:02} cot trai noi dung day du"),
+                format!("R{i:02} cot phai noi dung day du"),
+            )
+        })
+        .unzip();
+    for i in 0..12 {
+        let y = 700.0 - 12.0 * i as f32;
+        ls.push((50.0, y, left[i].as_str()));
+        ls.push((330.0, y, right[i].as_str()));
+    }
+    let text = text_of(&build(&[&lines(&ls)], TestFont::Courier));
+    let pos = |t: &str| {
+        text.find(t)
+            .unwrap_or_else(|| panic!("{t} missing from {text:?}"))
+    };
+    assert!(pos("L12") < pos("R01"), "left column first: {text:?}");
+    assert!(pos("R01") < pos("R12"), "{text:?}");
+}
+
+#[test]
+fn a_table_row_reads_across_not_down() {
+    // Narrow cells side by side are not text columns.
+    let mut ls = Vec::new();
+    let rows: Vec<(String, String)> = (0..12)
+        .map(|i| (format!("Nam {}", 2013 + i), format!("{}/1.273", 1200 + i)))
+        .collect();
+    for (i, (a, b)) in rows.iter().enumerate() {
+        let y = 700.0 - 14.0 * i as f32;
+        ls.push((72.0, y, a.as_str()));
+        ls.push((300.0, y, b.as_str()));
+    }
+    let text = text_of(&build(&[&lines(&ls)], TestFont::Courier));
+    assert!(text.contains("Nam 2013\t1200/1.273\n"), "{text:?}");
+}
+
+#[test]
+fn running_headers_are_kept_once_and_page_numbers_dropped() {
+    let page = |n: u32, body: &str| {
+        lines(&[
+            (250.0, 800.0, "UBND TINH BAC GIANG"),
+            (72.0, 600.0, body),
+            (290.0, 40.0, &format!("Trang {n}")),
+        ])
+    };
+    let pdf = build(
+        &[&page(1, "Mot."), &page(2, "Hai."), &page(3, "Ba.")],
+        TestFont::Courier,
+    );
+    let doc = read_pdf(&pdf).expect("read");
+    let got: Vec<(&str, BlockKind, Option<u32>)> = doc
+        .blocks
+        .iter()
+        .map(|b| (b.text.as_str(), b.kind, b.page))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("UBND TINH BAC GIANG", BlockKind::Header, Some(1)),
+            ("Mot.", BlockKind::Body, Some(1)),
+            ("Hai.", BlockKind::Body, Some(2)),
+            ("Ba.", BlockKind::Body, Some(3)),
+        ]
+    );
+    assert_eq!(doc.pages, Some(3));
+}
+
+#[test]
+fn a_paragraph_running_onto_the_next_page_stays_one_sentence() {
+    let full = "Thuc hien Nghi dinh so 06/2013/ND-";
+    let pdf = build(
+        &[
+            &lines(&[
+                (72.0, 700.0, "Mot hai ba bon nam sau bay tam chin muoi"),
+                (72.0, 688.0, full),
+            ]),
+            &lines(&[(72.0, 780.0, "CP cua Chinh phu.")]),
+        ],
+        TestFont::Courier,
+    );
+    let doc = read_pdf(&pdf).expect("read");
+    assert_eq!(doc.blocks[1].join, Join::Glue, "{:?}", doc.blocks);
+    assert_eq!(doc.blocks[1].page, Some(2));
+    assert!(
+        normalize(&doc).text.contains("06/2013/ND-CP cua"),
+        "{:?}",
+        doc.blocks
+    );
+}
+
+#[test]
+fn identity_h_text_comes_from_the_tounicode_cmap_with_cid_widths() {
+    let cmap = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+                1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+                2 beginbfchar <0001> <0110> <0004> <0020> endbfchar\n\
+                1 beginbfrange <0002> <0003> [<01B0> <1EE3>] endbfrange\n\
+                endcmap CMapName currentdict /CMap defineresource pop end end";
+    let pdf = build(
+        &[b"BT /F1 10 Tf 72 700 Td <0001000200030004000100020003> Tj ET"],
+        TestFont::Cid(cmap),
+    );
+    assert_eq!(text_of(&pdf), "Đượ Đượ");
+}
+
+#[test]
+fn a_vntime_font_is_decoded_as_tcvn3() {
+    // "Nghị định số 06/2013/NĐ-CP" in TCVN3 bytes, in a subset .VnTime font.
+    let content = b"BT /F1 10 Tf 72 700 Td (Ngh\xde \xae\xdenh s\xe8 06/2013/N\xa7-CP) Tj ET";
+    let pdf = build(&[content], TestFont::Legacy("ABCDEF+.VnTime"));
+    assert_eq!(text_of(&pdf), "Nghị định số 06/2013/NĐ-CP");
+    let pdf = build(
+        &[b"BT /F1 10 Tf 72 700 Td (b\xb8o c\xb8o) Tj ET"],
+        TestFont::Legacy(".VnTimeH"),
+    );
+    assert_eq!(text_of(&pdf), "BÁO CÁO");
+}
+
+#[test]
+fn a_page_without_text_is_named_in_a_warning() {
+    let image_only = b"q 500 0 0 700 50 50 cm /Im1 Do Q";
+    let pdf = build(
+        &[
+            &lines(&[(72.0, 700.0, "Trang co chu.")]),
+            image_only,
+            image_only,
+        ],
+        TestFont::Courier,
+    );
+    let doc = read_pdf(&pdf).expect("read");
+    assert_eq!(doc.warnings.len(), 1, "{:?}", doc.warnings);
+    assert_eq!(doc.warnings[0].kind, "no_text_layer");
+    assert!(
+        doc.warnings[0].message.contains("pages 2-3"),
+        "{}",
+        doc.warnings[0].message
+    );
+}
+
+#[test]
+fn a_form_that_draws_itself_is_entered_once() {
+    let mut doc = lopdf::Document::with_version("1.5");
+    let form_id = doc.new_object_id();
+    let font = doc.add_object(
+        dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Courier" },
+    );
+    let res = dictionary! {
+        "Font" => dictionary! { "F1" => Object::Reference(font) },
+        "XObject" => dictionary! { "X1" => Object::Reference(form_id) },
+    };
+    doc.objects.insert(
+        form_id,
+        Object::Stream(Stream::new(
+            dictionary! { "Type" => "XObject", "Subtype" => "Form", "Resources" => res.clone(),
+            "Matrix" => vec![1.into(), 0.into(), 0.into(), 1.into(), 0.into(), (-20).into()] },
+            b"BT /F1 10 Tf 72 700 Td (trong form) Tj ET /X1 Do".to_vec(),
+        )),
+    );
+    let pages_id = doc.new_object_id();
+    let contents = doc.add_object(Stream::new(dictionary! {}, b"/X1 Do".to_vec()));
+    let page = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => Object::Reference(pages_id), "Resources" => res,
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()], "Contents" => Object::Reference(contents),
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![Object::Reference(page)], "Count" => 1 }),
+    );
+    let catalog =
+        doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => Object::Reference(pages_id) });
+    doc.trailer.set("Root", Object::Reference(catalog));
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).expect("written");
+    assert_eq!(text_of(&bytes), "trong form");
+}
+
+#[test]
+fn a_content_stream_inflating_past_the_cap_is_too_large() {
+    use std::io::Write;
+    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(&vec![b' '; 1 << 20]).expect("deflate");
+    let bomb = enc.finish().expect("deflate");
+    let pdf = build(&[b"BT ET"], TestFont::Courier);
+    let mut doc = lopdf::Document::load_mem(&pdf).expect("load");
+    let page = doc.page_iter().next().expect("a page");
+    let contents = doc.get_page_contents(page)[0];
+    doc.objects.insert(
+        contents,
+        Object::Stream(Stream::new(dictionary! { "Filter" => "FlateDecode" }, bomb)),
+    );
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).expect("written");
+    let err = read_pdf_with(&bytes, 64 << 10).expect_err("over the cap");
+    assert_eq!(err.kind(), "too_large", "{err}");
+    assert!(read_pdf(&bytes).is_ok(), "under the real cap it reads");
+}
+
+#[test]
+fn a_file_with_a_broken_xref_is_rebuilt_and_says_so() {
+    let pdf = build(
+        &[&lines(&[(72.0, 700.0, "Van ban con doc duoc.")])],
+        TestFont::Courier,
+    );
+    let at = pdf
+        .windows(9)
+        .rposition(|w| w == b"startxref")
+        .expect("startxref");
+    let mut broken = pdf[..at].to_vec();
+    broken.extend_from_slice(b"startxref\n999999\n%%EOF\n");
+    let doc = read_pdf(&broken).expect("repaired");
+    assert_eq!(normalize(&doc).text, "Van ban con doc duoc.");
+    assert_eq!(doc.warnings[0].kind, "damaged_pdf", "{:?}", doc.warnings);
+}
+
+#[test]
+fn a_file_cut_before_its_catalog_is_invalid_not_a_panic() {
+    let pdf = build(&[&lines(&[(72.0, 700.0, "Mot.")])], TestFont::Courier);
+    let at = pdf
+        .windows(7)
+        .position(|w| w == b"Catalog")
+        .expect("catalog");
+    for cut in [20, at - 30, pdf.len() / 2] {
+        let err = read_pdf(&pdf[..cut]).expect_err("cut short");
+        assert_eq!(err.kind(), "invalid_pdf", "cut at {cut}: {err}");
+    }
+}

@@ -1,0 +1,372 @@
+//! Positioned glyphs → segments → columns → lines, per page.
+//!
+//! - A *segment* is a run of glyphs in content-stream order on one baseline
+//!   with no big horizontal jump. Inside it a space goes where a space glyph
+//!   is, or where the gap between glyphs is wider than a fifth of the font
+//!   size (many PDFs draw no space glyphs at all). A glyph smaller than the
+//!   text and raised above its baseline is a superscript: digits become
+//!   `¹²³…`, as Word prints a footnote mark and as the TXT twins hold it.
+//! - Columns: when a vertical gutter at least 6 pt wide crosses the page with
+//!   at least five segments on each side, mostly full column-width lines, and
+//!   almost nothing crossing it, each side is read top to bottom, left side
+//!   first; lines that span the gutter (titles) cut the page into bands, read
+//!   one after the other. A table's narrow cells do not make columns, so a
+//!   table row still reads across.
+//! - Lines: the segments of a column on one baseline, left to right; a gap
+//!   wider than 1.5 em between them becomes a tab (the cells of a header
+//!   table, as the DOCX reader writes them).
+
+use super::content::{Glyph, PageText};
+use super::font::Font;
+use crate::normalize::legacy;
+
+/// A glyph further than this many font sizes from the previous one starts a new segment.
+const SEGMENT_GAP: f32 = 2.0;
+/// A gap between glyphs wider than this many font sizes is a space.
+const SPACE_GAP: f32 = 0.2;
+/// A gap between segments wider than this many font sizes is a tab.
+const TAB_GAP: f32 = 1.5;
+/// Narrowest gutter between columns, in points.
+const MIN_GUTTER: f32 = 6.0;
+
+/// One line of text in reading order.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub text: String,
+    pub x0: f32,
+    pub x1: f32,
+    /// Baseline.
+    pub y: f32,
+    /// The size of its main (not superscript) glyphs.
+    pub size: f32,
+    /// Which column group of the page the line belongs to, in reading order.
+    pub group: u32,
+    pub has_tab: bool,
+    /// Estimated width of the first word, to tell whether it would have fit
+    /// at the end of the line above (then that line was ended on purpose).
+    pub first_word_w: f32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Seg {
+    /// Glyphs `start..end` of the page, in stream order.
+    start: usize,
+    end: usize,
+    x0: f32,
+    x1: f32,
+    y: f32,
+    size: f32,
+}
+
+/// Lays out one page's glyphs into lines, in reading order.
+pub fn lines(page: &PageText, fonts: &[Font]) -> Vec<Line> {
+    let segs = segments(&page.glyphs);
+    let mut groups = Vec::new();
+    let all: Vec<usize> = (0..segs.len()).collect();
+    order(&segs, all, 0, &mut groups);
+    let mut out = Vec::new();
+    let mut text = String::new();
+    for (gi, group) in groups.iter().enumerate() {
+        // Baselines within 0.4 em are one line; within a line, left to right.
+        let mut idx = group.clone();
+        idx.sort_by(|&a, &b| segs[b].y.total_cmp(&segs[a].y));
+        let mut i = 0;
+        while i < idx.len() {
+            let first = segs[idx[i]];
+            let mut j = i + 1;
+            while j < idx.len()
+                && (first.y - segs[idx[j]].y).abs() < 0.4 * first.size.max(segs[idx[j]].size)
+            {
+                j += 1;
+            }
+            let mut members: Vec<Seg> = idx[i..j].iter().map(|&k| segs[k]).collect();
+            members.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+            text.clear();
+            let mut has_tab = false;
+            let mut prev_x1: Option<f32> = None;
+            let size = members.iter().map(|s| s.size).fold(0.0, f32::max);
+            for s in &members {
+                if let Some(px1) = prev_x1 {
+                    let gap = s.x0 - px1;
+                    if gap > TAB_GAP * size {
+                        text.push('\t');
+                        has_tab = true;
+                    } else if gap > SPACE_GAP * size && !text.ends_with(' ') {
+                        text.push(' ');
+                    }
+                }
+                seg_text(page, fonts, s, &mut text);
+                prev_x1 = Some(prev_x1.map_or(s.x1, |p| p.max(s.x1)));
+            }
+            let trimmed = text.trim_matches(' ');
+            if !trimmed.is_empty() {
+                let x0 = members.first().map_or(0.0, |s| s.x0);
+                let x1 = prev_x1.unwrap_or(0.0);
+                let chars = trimmed.chars().count().max(1) as f32;
+                let word = trimmed
+                    .split([' ', '\t'])
+                    .next()
+                    .map_or(0, |w| w.chars().count()) as f32;
+                out.push(Line {
+                    first_word_w: (x1 - x0) / chars * word,
+                    text: trimmed.to_string(),
+                    x0,
+                    x1,
+                    y: first.y,
+                    size,
+                    group: gi as u32,
+                    has_tab,
+                });
+            }
+            i = j;
+        }
+    }
+    out
+}
+
+/// Splits glyphs (in stream order) into segments.
+fn segments(glyphs: &[Glyph]) -> Vec<Seg> {
+    let mut out: Vec<Seg> = Vec::new();
+    let mut cur: Option<Seg> = None;
+    for (i, g) in glyphs.iter().enumerate() {
+        if g.rotated || !(g.x.is_finite() && g.y.is_finite()) || g.size <= 0.0 {
+            // Rotated text (a stamp, a margin note) is not read (a limit).
+            continue;
+        }
+        if let Some(s) = cur.as_mut() {
+            let big = s.size.max(g.size);
+            let same_line = (g.y - s.y).abs() <= 0.5 * big;
+            let continues = g.x >= s.x1 - 0.5 * big && g.x - s.x1 <= SEGMENT_GAP * big;
+            let contiguous = s.end == i;
+            if same_line && continues && contiguous {
+                s.end = i + 1;
+                s.x1 = s.x1.max(g.x + g.w);
+                if !g.space && g.size > 1.2 * s.size {
+                    // The segment began with a superscript: the baseline is this glyph's.
+                    s.y = g.y;
+                    s.size = g.size;
+                }
+                continue;
+            }
+            out.push(*s);
+        }
+        cur = Some(Seg {
+            start: i,
+            end: i + 1,
+            x0: g.x,
+            x1: g.x + g.w,
+            y: g.y,
+            size: g.size,
+        });
+    }
+    out.extend(cur);
+    // Segments of spaces only carry no text.
+    out.retain(|s| glyphs[s.start..s.end].iter().any(|g| !g.space));
+    for s in &mut out {
+        // Leading and trailing spaces do not widen a segment.
+        let gs = &glyphs[s.start..s.end];
+        if let (Some(f), Some(l)) = (
+            gs.iter().find(|g| !g.space),
+            gs.iter().rev().find(|g| !g.space),
+        ) {
+            s.x0 = f.x;
+            s.x1 = gs
+                .iter()
+                .filter(|g| !g.space)
+                .map(|g| g.x + g.w)
+                .fold(l.x + l.w, f32::max);
+        }
+    }
+    out
+}
+
+/// Appends a segment's text: spaces by glyph or by gap, superscript digits,
+/// legacy-font runs decoded.
+fn seg_text(page: &PageText, fonts: &[Font], s: &Seg, out: &mut String) {
+    let glyphs = &page.glyphs[s.start..s.end];
+    let mut prev_end: Option<f32> = None;
+    let mut pending_space = false;
+    let mut run = String::new();
+    let mut run_font: Option<(legacy::Legacy, bool)> = None;
+    let flush = |run: &mut String, font: Option<(legacy::Legacy, bool)>, out: &mut String| {
+        if let Some((enc, caps)) = font {
+            let decoded = legacy::decode_font_text(enc, run);
+            if caps {
+                out.push_str(&decoded.to_uppercase());
+            } else {
+                out.push_str(&decoded);
+            }
+        }
+        run.clear();
+    };
+    for g in glyphs {
+        if g.space {
+            pending_space = true;
+            continue;
+        }
+        let gap = prev_end.map_or(0.0, |e| g.x - e);
+        if prev_end.is_some() && (pending_space || gap > SPACE_GAP * s.size.max(g.size)) {
+            flush(&mut run, run_font, out);
+            if !out.ends_with(' ') {
+                out.push(' ');
+            }
+        }
+        pending_space = false;
+        prev_end = Some(g.x + g.w);
+        let text = page.glyph_text(g);
+        let font = fonts.get(usize::from(g.font)).and_then(|f| f.legacy);
+        if font.is_some() {
+            if font != run_font {
+                flush(&mut run, run_font, out);
+                run_font = font;
+            }
+            run.push_str(text);
+            continue;
+        }
+        flush(&mut run, run_font, out);
+        run_font = None;
+        let superscript = g.size < 0.8 * s.size && g.y - s.y > 0.15 * s.size;
+        for c in text.chars() {
+            match (superscript, c) {
+                (true, '0'..='9') => out.push(SUPERSCRIPT_DIGITS[(c as u8 - b'0') as usize]),
+                (_, '\u{FFFD}') => {}
+                _ => out.push(c),
+            }
+        }
+    }
+    flush(&mut run, run_font, out);
+}
+
+pub const SUPERSCRIPT_DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+
+/// Splits segments into groups read one after the other: bands cut by
+/// spanning lines, and within a band the columns left to right.
+fn order(segs: &[Seg], mut idx: Vec<usize>, depth: u32, out: &mut Vec<Vec<usize>>) {
+    let gutter = if depth < 3 {
+        find_gutter(segs, &idx)
+    } else {
+        None
+    };
+    let Some((g0, g1)) = gutter else {
+        if !idx.is_empty() {
+            out.push(idx);
+        }
+        return;
+    };
+    idx.sort_by(|&a, &b| segs[b].y.total_cmp(&segs[a].y));
+    let (mut left, mut right) = (Vec::new(), Vec::new());
+    for &i in &idx {
+        let s = segs[i];
+        if s.x1 <= g0 + 0.5 {
+            left.push(i);
+        } else if s.x0 >= g1 - 0.5 {
+            right.push(i);
+        } else {
+            order(segs, std::mem::take(&mut left), depth + 1, out);
+            order(segs, std::mem::take(&mut right), depth + 1, out);
+            out.push(vec![i]);
+        }
+    }
+    order(segs, left, depth + 1, out);
+    order(segs, right, depth + 1, out);
+}
+
+/// A vertical band free of text with text columns on both sides.
+fn find_gutter(segs: &[Seg], idx: &[usize]) -> Option<(f32, f32)> {
+    let n = idx.len();
+    if n < 10 {
+        return None;
+    }
+    let min_x = idx
+        .iter()
+        .map(|&i| segs[i].x0)
+        .fold(f32::INFINITY, f32::min);
+    let max_x = idx
+        .iter()
+        .map(|&i| segs[i].x1)
+        .fold(f32::NEG_INFINITY, f32::max);
+    let width = (max_x - min_x).ceil();
+    if !(width.is_finite() && width > 2.0 * MIN_GUTTER) || width > 20_000.0 {
+        return None;
+    }
+    let bins = width as usize + 1;
+    let bin = |x: f32| (((x - min_x).max(0.0)) as usize).min(bins - 1);
+    // Coverage by a difference array; counts of segments wholly left/right.
+    let mut diff = vec![0i32; bins + 1];
+    let mut ends_before = vec![0u32; bins + 1];
+    let mut starts_after = vec![0u32; bins + 1];
+    for &i in idx {
+        let s = segs[i];
+        let (a, b) = (bin(s.x0), bin(s.x1));
+        diff[a] += 1;
+        diff[b + 1] -= 1;
+        ends_before[b + 1] += 1;
+        starts_after[a] += 1;
+    }
+    let mut left = vec![0u32; bins];
+    let mut acc = 0;
+    for (k, l) in left.iter_mut().enumerate() {
+        acc += ends_before[k];
+        *l = acc;
+    }
+    let mut right = vec![0u32; bins];
+    let mut acc = 0;
+    for k in (0..bins).rev() {
+        acc += starts_after.get(k + 1).copied().unwrap_or(0);
+        right[k] = acc;
+    }
+    let need = (n as u32 / 5).max(5);
+    let spanning_max = (n as i32 / 20).max(1);
+    let mut cov = 0i32;
+    let mut best: Option<(usize, usize)> = None;
+    let mut run_start: Option<usize> = None;
+    for k in 0..bins {
+        cov += diff[k];
+        let ok = cov <= spanning_max && left[k] >= need && right[k] >= need;
+        match (ok, run_start) {
+            (true, None) => run_start = Some(k),
+            (false, Some(s)) => {
+                if best.is_none_or(|(a, b)| k - s > b - a) {
+                    best = Some((s, k));
+                }
+                run_start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = run_start {
+        if best.is_none_or(|(a, b)| bins - s > b - a) {
+            best = Some((s, bins));
+        }
+    }
+    let (a, b) = best?;
+    if ((b - a) as f32) < MIN_GUTTER {
+        return None;
+    }
+    let (g0, g1) = (min_x + a as f32, min_x + b as f32);
+    // Text columns, not table cells: lines on each side mostly fill it.
+    let median_width = |side: &mut Vec<f32>| {
+        side.sort_by(f32::total_cmp);
+        side.get(side.len() / 2).copied().unwrap_or(0.0)
+    };
+    let mut lw: Vec<f32> = idx
+        .iter()
+        .map(|&i| segs[i])
+        .filter(|s| s.x1 <= g0 + 0.5)
+        .map(|s| s.x1 - s.x0)
+        .collect();
+    let mut rw: Vec<f32> = idx
+        .iter()
+        .map(|&i| segs[i])
+        .filter(|s| s.x0 >= g1 - 0.5)
+        .map(|s| s.x1 - s.x0)
+        .collect();
+    let (lm, rm) = (median_width(&mut lw), median_width(&mut rw));
+    // A column of prose is a good share of the text width; table cells
+    // (`Năm 2013`, `1.212/1.273`) are narrow.
+    let min_width = 0.25 * (max_x - min_x);
+    if lm < 0.5 * (g0 - min_x) || rm < 0.5 * (max_x - g1) || lm < min_width || rm < min_width {
+        return None;
+    }
+    Some((g0, g1))
+}

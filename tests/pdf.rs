@@ -1,0 +1,164 @@
+//! PDF end to end: the LibreOffice exports in corpus/pdf/ against their TXT
+//! originals and DOCX sources, page provenance, and the encrypted fixtures
+//! of tests/fixtures/pdf/ (made by scripts/make_pdf.sh).
+
+use serde_json::Value;
+
+mod common;
+use common::*;
+
+#[test]
+fn each_pdf_twin_yields_the_entities_of_its_txt_original() {
+    let mut failures = Vec::new();
+    for stem in STEMS {
+        let txt = one_record(&format!("corpus/{stem}.txt"));
+        let pdf = one_record(&format!("corpus/pdf/{stem}.pdf"));
+        assert_eq!(pdf["source"]["format"], "pdf");
+        let mut row = format!("{stem}:");
+        for kind in ["legal_references", "dates", "percentages", "numbers"] {
+            let (t, p) = (keys(&txt, kind), keys(&pdf, kind));
+            assert!(
+                !t.is_empty() || kind == "percentages",
+                "{stem}: no {kind} in the TXT"
+            );
+            let (f1, only_txt, only_pdf) = agreement(&t, &p);
+            row.push_str(&format!(" {kind} {f1:.4} ({}/{})", p.len(), t.len()));
+            if f1 < 0.99 {
+                failures.push(format!(
+                    "{stem} {kind}: agreement {f1:.4} < 0.99\n  only in TXT: {only_txt:?}\n  only in PDF: {only_pdf:?}"
+                ));
+            }
+        }
+        eprintln!("{row}");
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_pdf_entity_carries_a_page_within_the_document() {
+    for stem in STEMS {
+        let rec = one_record(&format!("corpus/pdf/{stem}.pdf"));
+        let pages = rec["source"]["pages"].as_u64().expect("source.pages");
+        assert!(pages >= 5, "{stem}: {pages} pages");
+        let mut last_page = 0;
+        for kind in ["legal_references", "dates", "percentages", "numbers"] {
+            for e in rec[kind].as_array().unwrap() {
+                let page = e["page"]
+                    .as_u64()
+                    .unwrap_or_else(|| panic!("{stem}: no page on {e}"));
+                assert!(
+                    (1..=pages).contains(&page),
+                    "{stem}: page {page} of {pages}: {e}"
+                );
+                last_page = last_page.max(page);
+            }
+        }
+        assert!(last_page > 1, "{stem}: every entity on page 1?");
+    }
+}
+
+#[test]
+fn a_citation_on_a_later_page_knows_that_page() {
+    // Report 001: the title cites Chỉ thị 07 on page 1; footnote 2, with
+    // Công văn 247, sits at the foot of page 4 (pdftotext agrees).
+    let rec = one_record("corpus/pdf/001_f29798a23b287fe6.pdf");
+    let refs = rec["legal_references"].as_array().unwrap();
+    let first = refs
+        .iter()
+        .find(|e| e["id"] == "07/CT-BCA-V28")
+        .expect("Chỉ thị 07");
+    assert_eq!(first["page"], 1, "{first}");
+    // Footnote 2's Công văn 247 is printed at the foot of page 4.
+    let cv = refs
+        .iter()
+        .find(|e| e["id"] == "247/STTTT-TTBCXB")
+        .expect("Công văn 247");
+    assert_eq!(cv["page"], 4, "{cv}");
+}
+
+fn text(path: &str) -> String {
+    let out = vanban(&["text", path]);
+    assert!(
+        out.status.success(),
+        "{path}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+/// The text layer against the DOCX each PDF was exported from, whitespace
+/// aside: within 0.2% of characters. A DOCX with a data table (rows of three
+/// or more cells) is measured and printed but not gated: wrapped table cells
+/// come out line by line in a PDF (a known limit of the reader; report 004
+/// is at 1.3%). Figures against the TXT originals, which lack the DOCX's
+/// motto line, are printed too (`--nocapture`).
+#[test]
+fn pdf_text_matches_its_docx_source_within_a_fifth_of_a_percent() {
+    let mut failures = Vec::new();
+    let mut gated = 0;
+    for stem in STEMS {
+        let pdf = text(&format!("corpus/pdf/{stem}.pdf"));
+        let docx = text(&format!("corpus/docx/{stem}.docx"));
+        let txt = text(&format!("corpus/{stem}.txt"));
+        let (p, d, t) = (squeezed(&pdf), squeezed(&docx), squeezed(&txt));
+        let share = |e: Option<usize>, n: usize| match e {
+            Some(e) => format!("{:.3}% ({e} chars)", 100.0 * e as f64 / n as f64),
+            None => "over 10%".to_string(),
+        };
+        let vs_docx = indel_distance(&d, &p, d.len() / 10);
+        let has_table = docx.lines().any(|l| l.matches('\t').count() >= 2);
+        eprintln!(
+            "{stem}: vs DOCX {} of {}{}; vs TXT {} of {}",
+            share(vs_docx, d.len()),
+            d.len(),
+            if has_table {
+                " (data table: not gated)"
+            } else {
+                ""
+            },
+            share(indel_distance(&t, &p, t.len() / 10), t.len()),
+            t.len(),
+        );
+        if has_table {
+            continue;
+        }
+        gated += 1;
+        if vs_docx.is_none_or(|e| e * 500 > d.len()) {
+            failures.push(format!(
+                "{stem}: {} of the DOCX text differs (> 0.2%)",
+                share(vs_docx, d.len())
+            ));
+        }
+    }
+    assert!(gated >= 4, "only {gated} reports gated");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+#[test]
+fn an_empty_user_password_is_decrypted_and_a_real_one_is_a_clear_error() {
+    let plain = one_record("corpus/pdf/002_eb8113f2a36168c7.pdf");
+    let open = one_record("tests/fixtures/pdf/002_empty_user_password.pdf");
+    for kind in ["legal_references", "dates", "percentages", "numbers"] {
+        assert_eq!(keys(&open, kind), keys(&plain, kind), "{kind}");
+    }
+    let out = vanban(&["extract", "-q", "tests/fixtures/pdf/002_needs_password.pdf"]);
+    assert_eq!(out.status.code(), Some(1));
+    let recs = records(&out);
+    assert_eq!(recs[0]["status"], "error");
+    assert_eq!(
+        recs[0]["error"]["kind"], "encrypted",
+        "{}",
+        recs[0]["error"]
+    );
+    let message = recs[0]["error"]["message"].as_str().unwrap();
+    assert!(message.contains("password"), "{message}");
+}
+
+#[test]
+fn the_schema_and_readme_name_the_pdf_error_kinds() {
+    let out = vanban(&["schema"]);
+    let schema: Value = serde_json::from_slice(&out.stdout).expect("JSON schema");
+    let text = schema.to_string();
+    for kind in ["invalid_pdf", "encrypted"] {
+        assert!(text.contains(kind), "the schema documents {kind}");
+    }
+}
