@@ -49,6 +49,8 @@ pub(crate) struct LegalExtractor {
     issuer_name: Regex,
     /// lower-cased variant or name → canonical issuer name
     issuer_names: HashMap<String, String>,
+    /// (lower-cased phrase, relation, position), longest phrase first.
+    relations: Vec<(String, String, String)>,
 }
 
 /// A reference while it is being built (byte offsets).
@@ -143,7 +145,45 @@ impl LegalExtractor {
                 .collect(),
             issuer_name: compile("issuers.tsv", &issuer_name)?,
             issuer_names,
+            relations: {
+                let mut r: Vec<_> = p
+                    .relations
+                    .iter()
+                    .map(|c| (c.phrase.clone(), c.relation.clone(), c.position.clone()))
+                    .collect();
+                r.sort_by_key(|(phrase, _, _)| std::cmp::Reverse(phrase.len()));
+                r
+            },
         })
+    }
+
+    /// How the document relates to the act cited at `start..end` whose tail
+    /// ends at `tail_end`: the first cue of `relations.tsv` that fits.
+    fn relation(&self, text: &str, start: usize, tail_end: usize) -> String {
+        let window = before(text, start, 160);
+        // The clause: back to the last sentence or list boundary.
+        let clause_start = window
+            .rfind(['.', ';', '\n', ':'])
+            .map_or(0, |i| i + 1);
+        let clause = window[clause_start..].trim_start().to_lowercase();
+        let right_before = window.trim_end().to_lowercase();
+        let after_tail = after(text, tail_end, 64).trim_start_matches([' ', '\t', ',']);
+        let after_tail = after_tail.to_lowercase();
+        for (phrase, relation, position) in &self.relations {
+            let fits = match position.as_str() {
+                "clause" => clause.starts_with(phrase.as_str()),
+                "before" => right_before
+                    .strip_suffix(phrase.as_str())
+                    .is_some_and(|rest| !rest.ends_with(char::is_alphanumeric)),
+                _ => after_tail
+                    .strip_prefix(phrase.as_str())
+                    .is_some_and(|rest| !rest.starts_with(char::is_alphanumeric)),
+            };
+            if fits {
+                return relation.clone();
+            }
+        }
+        "refers".to_string()
     }
 
     pub(crate) fn extract(
@@ -217,6 +257,7 @@ impl LegalExtractor {
                     date,
                     issuer,
                     resolved_id: None,
+                    relation: None,
                 },
             });
         }
@@ -230,6 +271,9 @@ impl LegalExtractor {
         let mut all: Vec<Found> = found.into_iter().chain(shorts).collect();
         all.sort_by_key(|f| f.range.start);
         self.resolve_short(&mut all, &mut out.warnings);
+        for f in &mut all {
+            f.reference.relation = Some(self.relation(text, f.range.start, f.tail_end));
+        }
         for f in all {
             if f.reference.id.is_none() {
                 claims.add(f.range.clone());
@@ -364,6 +408,7 @@ impl LegalExtractor {
                     date,
                     issuer,
                     resolved_id: None,
+                    relation: None,
                 },
                 range,
             });
