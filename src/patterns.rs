@@ -17,6 +17,8 @@ pub struct DocType {
     pub code: String,
     /// Numbers of this type normally carry their year (`06/2013/NĐ-CP`).
     pub year_in_number: bool,
+    /// A word for any document (`Văn bản`): its symbol's code says nothing about it.
+    pub generic: bool,
 }
 
 /// A phrase that says how a citation relates to the citing document
@@ -127,13 +129,19 @@ impl Patterns {
                     name: name.clone(),
                     code: code.clone(),
                     year_in_number: false,
+                    generic: false,
                 }),
-                [name, code, flag] if flag == "year" => Ok(DocType {
+                [name, code, flag] if flag == "year" || flag == "generic" => Ok(DocType {
                     name: name.clone(),
                     code: code.clone(),
-                    year_in_number: true,
+                    year_in_number: flag == "year",
+                    generic: flag == "generic",
                 }),
-                _ => Err(syntax(f, line, "expected `name<TAB>code[<TAB>year]`")),
+                _ => Err(syntax(
+                    f,
+                    line,
+                    "expected `name<TAB>code[<TAB>year|generic]`",
+                )),
             })
             .collect::<Result<Vec<_>, _>>()?;
         let issuers = rows(file("issuers.tsv"))
@@ -188,7 +196,9 @@ impl Patterns {
         let date_cues = phrases("date_cues.tsv");
         let relations = rows(file("relations.tsv"))
             .map(|(line, f, fields)| match fields.as_slice() {
-                [phrase, relation, pos] if ["clause", "before", "after"].contains(&pos.as_str()) => {
+                [phrase, relation, pos]
+                    if ["clause", "before", "after"].contains(&pos.as_str()) =>
+                {
                     Ok(RelationCue {
                         phrase: phrase.to_lowercase(),
                         relation: relation.clone(),

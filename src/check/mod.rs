@@ -69,12 +69,7 @@ pub struct Doc {
 
 impl Doc {
     /// From a fresh extraction.
-    pub fn new(
-        path: &str,
-        date: Option<&str>,
-        refs: &[LegalRef],
-        warnings: &[Warning],
-    ) -> Doc {
+    pub fn new(path: &str, date: Option<&str>, refs: &[LegalRef], warnings: &[Warning]) -> Doc {
         Doc {
             path: path.to_string(),
             date: date.map(str::to_string),
@@ -112,8 +107,7 @@ impl Doc {
     pub fn from_json(json: &str) -> Option<Doc> {
         let v: serde_json::Value = serde_json::from_str(json).ok()?;
         let path = v["source"]["path"].as_str()?.to_string();
-        let citations =
-            serde_json::from_value(v["legal_references"].clone()).unwrap_or_default();
+        let citations = serde_json::from_value(v["legal_references"].clone()).unwrap_or_default();
         let warnings = serde_json::from_value(v["warnings"].clone()).unwrap_or_default();
         Some(Doc {
             path,
@@ -130,7 +124,7 @@ pub struct Checker {
     registry: Registry,
     /// Symbol code → the type names that use it, in `doc_types.tsv` order.
     code_types: HashMap<String, Vec<String>>,
-    /// Type name → its code.
+    /// Type name → its code (generic words such as `Văn bản` left out).
     type_code: HashMap<String, String>,
     /// Codes whose numbers normally carry their year.
     year_codes: HashSet<String>,
@@ -158,6 +152,7 @@ impl Checker {
             type_code: p
                 .doc_types
                 .iter()
+                .filter(|t| !t.generic)
                 .map(|t| (t.name.clone(), t.code.clone()))
                 .collect(),
             year_codes: p
@@ -223,9 +218,9 @@ impl Checker {
         if let (Some(y), Some(dy)) = (c.year, date_year) {
             if y != dy {
                 year_mismatch = true;
-                let suggested = self
-                    .with_year(c, dy)
-                    .filter(|s| self.registry.get(s).and_then(|a| a.issued.as_deref()) == c.date.as_deref());
+                let suggested = self.with_year(c, dy).filter(|s| {
+                    self.registry.get(s).and_then(|a| a.issued.as_deref()) == c.date.as_deref()
+                });
                 let cited = c.date.as_deref().unwrap_or_default();
                 push(
                     "year_mismatch",
@@ -233,12 +228,16 @@ impl Checker {
                     format!(
                         "`{}`: the number says {y} but the date says {cited}{}",
                         c.text,
-                        suggested.as_ref().map_or(String::new(), |s| format!("; the registry knows {s} of that date"))
+                        suggested.as_ref().map_or(String::new(), |s| format!(
+                            "; the registry knows {s} of that date"
+                        ))
                     ),
                     format!(
                         "`{}`: năm trong số hiệu ({y}) khác năm ban hành ({cited}){}",
                         c.text,
-                        suggested.as_ref().map_or(String::new(), |s| format!("; đúng ra là {s}"))
+                        suggested
+                            .as_ref()
+                            .map_or(String::new(), |s| format!("; đúng ra là {s}"))
                     ),
                     json!({"symbol_year": y, "cited_date": cited, "suggested_id": suggested}),
                 );
@@ -269,9 +268,8 @@ impl Checker {
             };
             let suggested = from_date.or_else(from_registry);
             let act = suggested.as_deref().and_then(|s| self.registry.get(s));
-            let confirmed = act.is_some_and(|a| {
-                c.date.is_none() || a.issued.is_none() || a.issued == c.date
-            });
+            let confirmed =
+                act.is_some_and(|a| c.date.is_none() || a.issued.is_none() || a.issued == c.date);
             if confirmed {
                 resolved = act;
             }
@@ -290,7 +288,9 @@ impl Checker {
                 format!(
                     "`{}`: số hiệu thiếu năm ban hành{}",
                     c.text,
-                    suggested.as_ref().map_or(String::new(), |s| format!("; có lẽ là {s}"))
+                    suggested
+                        .as_ref()
+                        .map_or(String::new(), |s| format!("; có lẽ là {s}"))
                 ),
                 json!({"suggested_id": suggested, "confirmed": confirmed}),
             );
@@ -298,10 +298,15 @@ impl Checker {
 
         // The type word against the code in the symbol.
         if let (Some(ty), Some(code)) = (c.doc_type.as_deref(), code) {
-            let written = crate::normalize::canonical_key(&c.text)
-                .starts_with(&crate::normalize::canonical_key(ty));
+            // Only a type word written at the citation, capitalized as a
+            // title is: an inherited list type or `theo văn bản số …` is not
+            // a claim about the document's type.
+            let written = c.text.starts_with(char::is_uppercase)
+                && crate::normalize::canonical_key(&c.text)
+                    .starts_with(&crate::normalize::canonical_key(ty));
             let expected = self.type_code.get(ty);
-            if let (true, Some(names), Some(expected)) = (written, self.code_types.get(code), expected)
+            if let (true, Some(names), Some(expected)) =
+                (written, self.code_types.get(code), expected)
             {
                 if expected != code && !names.iter().any(|n| ty.starts_with(n.as_str())) {
                     // `Kết luận số 89-TB/TU`: a Party "thông báo kết luận" is
@@ -351,8 +356,14 @@ impl Checker {
                 push(
                     "date_mismatch",
                     Severity::Error,
-                    format!("`{}`: dated {cited}, but {} was issued on {issued}", c.text, act.id),
-                    format!("`{}`: ghi ngày {cited}, nhưng {} ban hành ngày {issued}", c.text, act.id),
+                    format!(
+                        "`{}`: dated {cited}, but {} was issued on {issued}",
+                        c.text, act.id
+                    ),
+                    format!(
+                        "`{}`: ghi ngày {cited}, nhưng {} ban hành ngày {issued}",
+                        c.text, act.id
+                    ),
                     json!({"cited_date": cited, "registry_date": issued, "registry_id": act.id}),
                 );
             }
@@ -525,5 +536,8 @@ fn year_of(iso: &str) -> Option<u16> {
 
 /// The first code of a symbol (`TT-BCA` → `TT`, `NQ/TW` → `NQ`).
 fn first_code(symbol: Option<&str>) -> Option<&str> {
-    symbol?.split(['-', '/', '(']).next().filter(|s| !s.is_empty())
+    symbol?
+        .split(['-', '/', '('])
+        .next()
+        .filter(|s| !s.is_empty())
 }

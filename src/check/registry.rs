@@ -163,10 +163,7 @@ impl Registry {
             let issued = get("issued");
             if let Some(d) = &issued {
                 if !is_iso_day(d) {
-                    return Err(err(
-                        i + 1,
-                        format!("issued `{d}` is not a date YYYY-MM-DD"),
-                    ));
+                    return Err(err(i + 1, format!("issued `{d}` is not a date YYYY-MM-DD")));
                 }
             }
             reg.insert(Act {
@@ -289,7 +286,10 @@ mod tests {
             r.get("124/2021/TT-BCA").and_then(|a| a.issued.as_deref()),
             Some("2021-12-28")
         );
-        assert!(r.acts().iter().all(|a| a.source.is_some()), "every row names its source");
+        assert!(
+            r.acts().iter().all(|a| a.source.is_some()),
+            "every row names its source"
+        );
     }
 
     #[test]
@@ -310,7 +310,10 @@ mod tests {
                 Some("Quy định về khu dân cư, xã, \"An toàn\"")
             )
         );
-        assert!(r.get("01/2020/NĐ-CP").is_some(), "ids are padded like extracted ones");
+        assert!(
+            r.get("01/2020/NĐ-CP").is_some(),
+            "ids are padded like extracted ones"
+        );
     }
 
     #[test]
@@ -322,7 +325,9 @@ mod tests {
             e,
             "r.tsv:2: status `valid` is not one of in_force, expired, replaced, amended, unverified"
         );
-        let e = Registry::parse("r.csv", "id,when\n").unwrap_err().to_string();
+        let e = Registry::parse("r.csv", "id,when\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("r.csv:1: unknown column `when`"), "{e}");
         let e = Registry::parse("r.csv", "id,issued\nx,9/1/2013\n")
             .unwrap_err()

@@ -162,9 +162,7 @@ impl LegalExtractor {
     fn relation(&self, text: &str, start: usize, tail_end: usize) -> String {
         let window = before(text, start, 160);
         // The clause: back to the last sentence or list boundary.
-        let clause_start = window
-            .rfind(['.', ';', '\n', ':'])
-            .map_or(0, |i| i + 1);
+        let clause_start = window.rfind(['.', ';', '\n', ':']).map_or(0, |i| i + 1);
         let clause = window[clause_start..].trim_start().to_lowercase();
         let right_before = window.trim_end().to_lowercase();
         let after_tail = after(text, tail_end, 64).trim_start_matches([' ', '\t', ',']);

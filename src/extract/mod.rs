@@ -110,7 +110,9 @@ impl Extractor {
             &out.legal_references,
             &out.warnings,
         );
-        let found = self.checker.document(&doc, crate::check::Options::default());
+        let found = self
+            .checker
+            .document(&doc, crate::check::Options::default());
         out.findings.extend(found);
         meaning::finish(&mut out);
         out
