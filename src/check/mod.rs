@@ -246,7 +246,14 @@ impl Checker {
 
         // A year-carrying type written without its year.
         let mut resolved = known;
-        if c.year.is_none() && code.is_some_and(|k| self.year_codes.contains(k)) {
+        // The type word, when written, must agree: the `TT` of a Công văn's
+        // `2877/TT-SXD` names a unit, not a Thông tư.
+        let agrees = |k: &str| {
+            c.doc_type
+                .as_deref()
+                .is_none_or(|t| self.type_code.get(t).is_some_and(|tc| tc == k))
+        };
+        if c.year.is_none() && code.is_some_and(|k| self.year_codes.contains(k) && agrees(k)) {
             let from_date = date_year.and_then(|y| self.with_year(c, y));
             // Without a date, the registry may know exactly one act of that
             // number and symbol.
@@ -540,4 +547,284 @@ fn first_code(symbol: Option<&str>) -> Option<&str> {
         .split(['-', '/', '('])
         .next()
         .filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::tests::extract;
+
+    /// (kind, severity, suggested_id) of the legal findings the extraction of `text` makes.
+    fn findings(text: &str) -> Vec<(String, &'static str, Option<String>)> {
+        extract(text)
+            .findings
+            .into_iter()
+            .filter(|f| KINDS.contains(&f.kind.as_str()))
+            .map(|f| {
+                let suggested = f
+                    .details
+                    .as_ref()
+                    .and_then(|d| d["suggested_id"].as_str().map(str::to_string));
+                (f.kind, f.severity.as_str(), suggested)
+            })
+            .collect()
+    }
+
+    fn one(
+        kind: &str,
+        sev: &'static str,
+        suggested: Option<&str>,
+    ) -> Vec<(String, &'static str, Option<String>)> {
+        vec![(kind.to_string(), sev, suggested.map(str::to_string))]
+    }
+
+    #[test]
+    fn a_number_year_that_contradicts_its_date_is_an_error_with_the_registry_s_id() {
+        // Report 000, line 43.
+        let text = "Thông tư số 23/2012/TT-BCA ngày 27/4/2012 của Bộ Công an được thay thế bằng Thông tư 124/2011/TT-BCA ngày 28/12/2021 của Bộ Công an quy định về khu dân cư";
+        assert_eq!(
+            findings(text),
+            one("year_mismatch", "error", Some("124/2021/TT-BCA"))
+        );
+    }
+
+    #[test]
+    fn a_decree_without_its_year_gets_one_suggested_from_the_date_and_confirmed() {
+        // Report 004.
+        let text = "Nghị định số 06/NĐ-CP ngày 21/1/2014 của Chính phủ về biện pháp quần chúng bảo vệ ANQG";
+        assert_eq!(
+            findings(text),
+            one("missing_year", "warning", Some("06/2014/NĐ-CP"))
+        );
+        let f = extract(text).findings;
+        assert_eq!(
+            f[0].details.as_ref().map(|d| d["confirmed"].clone()),
+            Some(json!(true))
+        );
+    }
+
+    #[test]
+    fn a_circular_without_year_or_date_is_completed_from_the_registry() {
+        // Report 001, line 163: no date, one act of that number and symbol in the registry.
+        let text = "Đề nghị Bộ Công an sớm ban hành Thông tư sửa đổi, bổ sung Thông tư số 23/TT-BCA của Bộ Công an Quy định về khu dân cư";
+        assert_eq!(
+            findings(text),
+            one("missing_year", "warning", Some("23/2012/TT-BCA"))
+        );
+        let r = &extract(text).legal_references[0];
+        assert_eq!(r.relation.as_deref(), Some("amends"));
+    }
+
+    #[test]
+    fn no_year_is_asked_of_types_whose_numbers_carry_none() {
+        // Report 001: directives and plans are numbered without a year.
+        let text = "Chỉ thị số 07/CT-BCA-V28 ngày 15/8/2014 của Bộ Công an; Kế hoạch số 128/KH-BCA-V05 ngày 12/4/2019 của Bộ Công an";
+        assert_eq!(findings(text), vec![]);
+    }
+
+    #[test]
+    fn a_party_conclusion_coded_tb_is_a_notice_and_a_real_contradiction_a_warning() {
+        // Report 001, footnote.
+        let text = "Thành ủy Bắc Giang ban hành Kết luận số 89-TB/TU, ngày 25/6/2018 về việc xây dựng mô hình";
+        assert_eq!(findings(text), one("type_code_mismatch", "notice", None));
+        assert_eq!(
+            findings("Thực hiện Chỉ thị số 62/KH-BCA-V28 ngày 27/3/2017 của Bộ Công an"),
+            one("type_code_mismatch", "warning", None)
+        );
+    }
+
+    #[test]
+    fn subtypes_generic_words_and_list_items_are_not_type_contradictions() {
+        // Report 001 and 002, as written.
+        for text in [
+            "Quy chế phối hợp số 03/QC-BCA-BYT ngày 26/9/2013",
+            "theo văn bản số 765/HD-CAT-PV11 của Công an tỉnh",
+            "Công văn: số 517/BCĐ ngày 17/5/2017, số 1120/BCĐ ngày 25/10/2018",
+        ] {
+            assert_eq!(findings(text), vec![], "{text}");
+        }
+    }
+
+    #[test]
+    fn a_date_that_is_not_the_registry_s_is_an_error() {
+        // Report 000's citation with the day changed.
+        let text = "Nghị định số 06/2013/NĐ-CP ngày 19/01/2013 của Chính phủ";
+        assert_eq!(findings(text), one("date_mismatch", "error", None));
+    }
+
+    #[test]
+    fn a_cong_van_symbol_names_its_issuer_not_a_type() {
+        assert_eq!(
+            findings("Theo Công văn số 2877/TT-SXD(KTXD) ngày 3/5/2023 của Sở Xây dựng"),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn correct_citations_give_no_finding() {
+        for text in [
+            "thực hiện Nghị định số 06/2013/NĐ-CP ngày 09/01/2013 của Chính phủ quy định về bảo vệ cơ quan",
+            "Thông tư số 46/2014/TT-BCA ngày 16/10/2014 của Bộ Công an",
+            // Report 000 line 99: named as replaced, so not cited as current.
+            "Báo cáo ngày 10 tháng 4 năm 2024. Kết quả thực hiện Thông tư số 23/2012/TT-BCA ngày 27/4/2012 thay thế bằng thông tư số 124/2021/TT-BCA, ngày 28/12/2021 quy định về khu dân cư",
+        ] {
+            assert_eq!(findings(text), vec![], "{text}");
+        }
+    }
+
+    #[test]
+    fn an_act_cited_as_current_after_its_replacement_is_superseded() {
+        let doc = |date: &str| Doc {
+            path: "x.txt".into(),
+            date: Some(date.into()),
+            citations: vec![Citation {
+                text: "Thông tư số 23/2012/TT-BCA".into(),
+                start: 0,
+                end: 26,
+                page: None,
+                id: Some("23/2012/TT-BCA".into()),
+                doc_type: Some("Thông tư".into()),
+                number: "23".into(),
+                year: Some(2012),
+                symbol: Some("TT-BCA".into()),
+                date: Some("2012-04-27".into()),
+                relation: Some("refers".into()),
+            }],
+            warnings: vec![],
+        };
+        let checker = Checker::new(&Patterns::embedded().unwrap());
+        let kinds = |d: &Doc| -> Vec<String> {
+            checker
+                .document(d, Options::default())
+                .into_iter()
+                .map(|f| f.kind)
+                .collect()
+        };
+        assert_eq!(kinds(&doc("2024-04")), ["superseded"]);
+        assert_eq!(
+            kinds(&doc("2017")),
+            Vec::<String>::new(),
+            "before 2021 it was current"
+        );
+        assert_eq!(
+            kinds(&doc("2021-12")),
+            Vec::<String>::new(),
+            "same month: not known to be after"
+        );
+        let mut named = doc("2024-04");
+        named.citations[0].relation = Some("replaced".into());
+        assert_eq!(kinds(&named), Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_invalid_date_is_surfaced_as_an_error() {
+        // Report 003.
+        let text = "Quyết định số 521/QĐ-TTg ngày 13/6/20205 của Thủ tướng Chính phủ về “Ngày hội toàn dân bảo vệ an ninh Tổ quốc”";
+        assert_eq!(findings(text), one("invalid_date", "error", None));
+    }
+
+    #[test]
+    fn unknown_acts_are_reported_only_when_asked() {
+        let text = "Công văn số 1010/UBND-NC ngày 04/4/2018";
+        assert_eq!(findings(text), vec![], "never stored in records");
+        let e = extract(text);
+        let doc = Doc::new("x", None, &e.legal_references, &e.warnings);
+        let checker = Checker::new(&Patterns::embedded().unwrap());
+        let got: Vec<_> = checker
+            .document(&doc, Options { unknown: true })
+            .into_iter()
+            .map(|f| (f.kind, f.severity))
+            .collect();
+        assert_eq!(got, [("unknown".to_string(), Severity::Notice)]);
+    }
+
+    #[test]
+    fn the_same_id_with_different_dates_across_documents_is_inconsistent() {
+        let doc = |path: &str, text: &str| {
+            let e = extract(text);
+            Doc::new(path, None, &e.legal_references, &e.warnings)
+        };
+        let docs = [
+            doc(
+                "a",
+                "Kế hoạch số 62/KH-BCA-V28 ngày 27/3/2017 của Bộ Công an",
+            ),
+            doc(
+                "b",
+                "Kế hoạch số 62/KH-BCA-V28 ngày 27/3/2017 của Bộ Công an",
+            ),
+            doc(
+                "c",
+                "Kế hoạch số 62/KH-BCA-V28 ngày 29/3/2017 của Bộ Công an",
+            ),
+        ];
+        let checker = Checker::new(&Patterns::embedded().unwrap());
+        let got: Vec<_> = checker
+            .corpus(&docs)
+            .into_iter()
+            .map(|(p, f)| (p, f.kind, f.details.map(|d| d["usual_date"].clone())))
+            .collect();
+        assert_eq!(
+            got,
+            [(
+                "c".to_string(),
+                "inconsistent".to_string(),
+                Some(json!("2017-03-27"))
+            )]
+        );
+    }
+
+    #[test]
+    fn a_stored_record_s_json_gives_the_same_findings_as_the_extraction() {
+        let text = "Nghị định số 06/NĐ-CP ngày 21/1/2014 của Chính phủ; ngày 31/02/2017";
+        let e = extract(text);
+        let json = json!({
+            "source": {"path": "x.txt"},
+            "legal_references": e.legal_references,
+            "warnings": e.warnings,
+            "metadata": {"date": null},
+        })
+        .to_string();
+        let checker = Checker::new(&Patterns::embedded().unwrap());
+        let kinds = |d: &Doc| -> Vec<String> {
+            checker
+                .document(d, Options::default())
+                .into_iter()
+                .map(|f| f.kind)
+                .collect()
+        };
+        let stored = Doc::from_json(&json).expect("a record");
+        assert_eq!(kinds(&stored), ["missing_year", "invalid_date"]);
+        assert_eq!(
+            kinds(&stored),
+            kinds(&Doc::new("x.txt", None, &e.legal_references, &e.warnings))
+        );
+    }
+
+    #[test]
+    fn relation_comes_from_the_words_around_the_citation() {
+        let rel = |text: &str| extract(text).legal_references[0].relation.clone();
+        assert_eq!(
+            rel("Căn cứ Luật Giá số 11/2012/QH13 ngày 20/6/2012;").as_deref(),
+            Some("pursuant_to")
+        );
+        assert_eq!(
+            rel("Thông tư này thay thế Thông tư số 23/2012/TT-BCA").as_deref(),
+            Some("replaces")
+        );
+        assert_eq!(
+            rel("Thông tư số 46/2014/TT-BCA của Bộ Công an quy định chi tiết Nghị định số 06/2013/NĐ-CP")
+                .as_deref(),
+            Some("refers"),
+            "the first citation is not the one detailed"
+        );
+        assert_eq!(
+            rel("quy định chi tiết Nghị định số 06/2013/NĐ-CP").as_deref(),
+            Some("guides")
+        );
+        assert_eq!(
+            rel("Thực hiện Kế hoạch số 62/KH-BCA-V28 ngày 27/3/2017").as_deref(),
+            Some("refers")
+        );
+    }
 }

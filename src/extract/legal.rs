@@ -817,6 +817,44 @@ mod tests {
     }
 
     #[test]
+    fn irregular_symbols_keep_their_ids_whole() {
+        assert_texts_and_types(
+            "Số: 01    /2025/QĐ-UBND",
+            &[("Số: 01    /2025/QĐ-UBND", None)],
+        );
+        assert_ids("Số: 01    /2025/QĐ-UBND", &["01/2025/QĐ-UBND"]);
+        assert_ids(
+            "Theo Công văn số 2877/TT-SXD(KTXD) ngày 3/5/2023",
+            &["2877/TT-SXD(KTXD)"],
+        );
+        assert_ids(
+            "Thông tư liên tịch số 08/2014/TTLT-BGDĐT-BTC-BLĐTBXH ngày 5/3/2014",
+            &["08/2014/TTLT-BGDĐT-BTC-BLĐTBXH"],
+        );
+        assert_ids("Quyết định số 141/QĐ-QLTA-THA", &["141/QĐ-QLTA-THA"]);
+    }
+
+    #[test]
+    fn mixed_case_official_codes_are_kept_and_typed() {
+        assert_texts_and_types(
+            "Quy định số 05/QyĐ-TU, Chương trình số 12/CTr-UBND, Tờ trình số 45/TTr-UBND.",
+            &[
+                ("Quy định số 05/QyĐ-TU", Some("Quy định")),
+                ("Chương trình số 12/CTr-UBND", Some("Chương trình")),
+                ("Tờ trình số 45/TTr-UBND", Some("Tờ trình")),
+            ],
+        );
+        assert_eq!(
+            ids("Quy định số 05/QyĐ-TU, Chương trình số 12/CTr-UBND, Tờ trình số 45/TTr-UBND."),
+            vec![
+                Some("05/QyĐ-TU".to_string()),
+                Some("12/CTr-UBND".to_string()),
+                Some("45/TTr-UBND".to_string())
+            ]
+        );
+    }
+
+    #[test]
     fn uppercase_heading_citation_is_typed() {
         let r = one("I. CÔNG TÁC QUÁN TRIỆT, TRIỂN KHAI THỰC HIỆN NGHỊ ĐỊNH SỐ 06/2013/NĐ-CP");
         assert_eq!(r.doc_type.as_deref(), Some("Nghị định"));
