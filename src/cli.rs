@@ -48,7 +48,7 @@ pub struct Cli {
     command: Command,
 
     /// Folder of vocabulary files (doc_types.tsv, issuers.tsv, units.tsv, scales.tsv,
-    /// number_context.tsv) replacing the built-in ones, file by file.
+    /// number_context.tsv, relations.tsv, registry.tsv…) replacing the built-in ones, file by file.
     #[arg(long, global = true, value_name = "DIR")]
     patterns: Option<PathBuf>,
 

@@ -413,11 +413,18 @@ fn ratio_and_percentage_pairs_of_report_004_are_linked_and_its_slips_found() {
         mismatched,
         [("93,4%", 616.0), ("87,4%", 536.0), ("93,4%", 616.0)]
     );
-    let findings = r["findings"].as_array().expect("findings");
+    // The record also holds the legal findings of `vanban check` (its
+    // citations of Thông tư 23/TT-BCA lack the year); these are the arithmetic ones.
+    let findings: Vec<&Value> = r["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["kind"] == "percentage_mismatch")
+        .collect();
     assert_eq!(findings.len(), 3);
     assert!(findings
         .iter()
-        .all(|f| f["kind"] == "percentage_mismatch" && f["spans"].as_array().unwrap().len() == 2));
+        .all(|f| f["spans"].as_array().unwrap().len() == 2));
 }
 
 /// A year-less `ngày 26/6` keeps `--06-26` (what the gold scores) and gets
