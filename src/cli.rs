@@ -48,9 +48,15 @@ pub struct Cli {
     command: Command,
 
     /// Folder of vocabulary files (doc_types.tsv, issuers.tsv, units.tsv, scales.tsv,
-    /// number_context.tsv) replacing the built-in ones, file by file.
+    /// number_context.tsv, relations.tsv, registry.tsv…) replacing the built-in ones, file by file.
     #[arg(long, global = true, value_name = "DIR")]
     patterns: Option<PathBuf>,
+
+    /// Regulation registry rows (TSV or CSV with the columns of patterns/registry.tsv: id,
+    /// type, issuer, issued, title, status, replaced_by, amended_by, source) added to the
+    /// built-in registry; a row with a known id replaces it.
+    #[arg(long, global = true, value_name = "FILE")]
+    registry: Option<PathBuf>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -143,6 +149,57 @@ failed file is recorded with its error and tried again only when it changes. SIG
 SIGINT stops it after the batch in hand is committed. deploy/vanban-watch.service runs it
 under systemd.")]
     Watch(WatchArgs),
+    /// Check the legal citations of files, folders or a database: wrong years, missing years,
+    /// dates that disagree with the registry, replaced acts, type words that contradict the symbol.
+    #[command(after_help = "Examples:
+  vanban check corpus/*.txt                   a table on a terminal, JSON Lines when piped
+  vanban check corpus/ --format json | jq 'select(.severity == \"error\")'
+  vanban check --db sqlite:vanban.db          the stored documents, against today's registry
+  vanban check corpus/ --unknown              also each citation the registry does not know
+  vanban check corpus/ --registry national.csv
+
+Kinds: year_mismatch (error: the number's year is not the date's), date_mismatch (error: the
+date is not the registry's), invalid_date (error: 31/02/2017, 13/6/20205), missing_year
+(warning: 06/NĐ-CP for a type whose numbers carry a year; suggested_id from the date or the
+registry), type_code_mismatch (warning; notice for a Kết luận with code TB), superseded
+(warning: cited as current after the registry's replacing act was issued), inconsistent
+(warning: one id cited with different dates across the documents checked), unknown (notice,
+only with --unknown).
+
+Exit codes: 0 no finding of severity error; 1 some error findings; 2 usage error or the
+inputs could not be read.")]
+    Check(CheckArgs),
+}
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    /// Files and folders to check (walked like `extract`). Not with --db.
+    #[arg(
+        value_name = "PATH",
+        conflicts_with = "db",
+        required_unless_present = "db"
+    )]
+    paths: Vec<PathBuf>,
+    /// Check the documents stored in this database instead of files.
+    #[arg(long, value_name = "URL")]
+    db: Option<String>,
+    /// Output: `table` for people, `json` (one finding per line); `auto` is a table on a
+    /// terminal and JSON otherwise.
+    #[arg(long, value_enum, default_value = "auto")]
+    format: CheckFormat,
+    /// Also report citations the registry does not know (severity notice; most are).
+    #[arg(long)]
+    unknown: bool,
+    /// Number of documents processed in parallel [default: all cores].
+    #[arg(short, long, value_name = "N")]
+    jobs: Option<usize>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum CheckFormat {
+    Auto,
+    Table,
+    Json,
 }
 
 #[derive(Args, Debug)]
@@ -344,8 +401,12 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 fn run(cli: Cli) -> Result<u8> {
-    let patterns =
+    let mut patterns =
         Patterns::load(cli.patterns.as_deref()).context("loading the vocabulary (--patterns)")?;
+    if let Some(path) = &cli.registry {
+        let extra = crate::check::Registry::load_file(path).context("loading --registry")?;
+        patterns.registry.merge(extra);
+    }
     match cli.command {
         Command::Extract(args) => extract(&patterns, args),
         Command::Text {
@@ -389,7 +450,108 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Failures(args) => failures(args),
         Command::Export(args) => export(args),
         Command::Watch(args) => watch(&patterns, args),
+        Command::Check(args) => check(&patterns, args),
     }
+}
+
+fn check(patterns: &Patterns, args: CheckArgs) -> Result<u8> {
+    use crate::check::{Checker, Doc, Line, Options};
+    let checker = Checker::new(patterns);
+    let mut docs: Vec<Doc> = Vec::new();
+    if let Some(spec) = &args.db {
+        let (url, mut store) = open_db(spec)?;
+        store
+            .export(&mut |json| {
+                docs.extend(Doc::from_json(json));
+                Ok(())
+            })
+            .with_context(|| format!("reading records from {}", url.display()))?;
+    } else {
+        let pipeline = Pipeline::new(patterns)?;
+        let (files, problems) = inputs(&args.paths)?;
+        for p in &problems {
+            eprintln!("vanban: warning: {}: {}", p.path.display(), p.error);
+        }
+        batch::run(
+            &pipeline,
+            &files,
+            default_jobs(args.jobs),
+            |r| r,
+            |_, r| {
+                if let Some(e) = &r.error {
+                    eprintln!(
+                        "vanban: warning: {}: not checked: {}",
+                        r.source.path, e.message
+                    );
+                }
+                docs.push(Doc::new(
+                    &r.source.path,
+                    r.metadata.date.as_ref().map(|d| d.value.as_str()),
+                    &r.legal_references,
+                    &r.warnings,
+                ));
+                Ok(())
+            },
+            |_| {},
+        )?;
+    }
+    docs.sort_by(|a, b| a.path.cmp(&b.path));
+    let opts = Options {
+        unknown: args.unknown,
+    };
+    let mut found: Vec<(String, crate::record::Finding)> = Vec::new();
+    for d in &docs {
+        found.extend(
+            checker
+                .document(d, opts)
+                .into_iter()
+                .map(|f| (d.path.clone(), f)),
+        );
+    }
+    found.extend(checker.corpus(&docs));
+    found.sort_by_key(|(p, f)| (p.clone(), f.spans.first().map_or(0, |s| s.start)));
+    let errors = found
+        .iter()
+        .filter(|(_, f)| f.severity == crate::record::Severity::Error)
+        .count();
+    let json = match args.format {
+        CheckFormat::Json => true,
+        CheckFormat::Table => false,
+        CheckFormat::Auto => !std::io::stdout().is_terminal(),
+    };
+    let mut out = std::io::stdout().lock();
+    for (path, f) in &found {
+        let line = Line::new(path, f);
+        if json {
+            serde_json::to_writer(&mut out, &line)?;
+            writeln!(out)?;
+        } else {
+            writeln!(
+                out,
+                "{:<8} {:<18} {}:{}  {}",
+                line.severity,
+                line.kind,
+                path,
+                line.start.map_or(String::new(), |s| s.to_string()),
+                line.message
+            )?;
+            if let Some(vi) = line.message_vi {
+                writeln!(out, "{:<28}{vi}", "")?;
+            }
+        }
+    }
+    out.flush()?;
+    eprintln!(
+        "vanban: {} documents checked, {} findings ({} errors)",
+        docs.len(),
+        found.len(),
+        errors
+    );
+    Ok(if errors > 0 {
+        EXIT_SOME_FAILED
+    } else {
+        EXIT_OK
+    })
 }
 
 fn default_jobs(jobs: Option<usize>) -> usize {

@@ -78,6 +78,8 @@ pub enum PatternError {
     },
     #[error("pattern {file}: {message}")]
     Regex { file: String, message: String },
+    #[error(transparent)]
+    Registry(#[from] crate::check::registry::RegistryError),
 }
 
 /// Errors of the accuracy harness (`vanban eval`).

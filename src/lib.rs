@@ -4,7 +4,8 @@
 //!
 //! ```text
 //! ingest (bytes → Document of blocks)  →  normalize (NFC, spaces, offsets)
-//!   →  extract (legal references, dates, percentages, numbers)  →  sink (JSON Lines)
+//!   →  extract (legal references, dates, percentages, numbers)
+//!   →  check (citations against themselves and the regulation registry)  →  sink (JSON Lines)
 //! ```
 //!
 //! [`batch`] drives them over many files in parallel, turning every failure,
@@ -13,6 +14,7 @@
 //! The vocabulary lives in `patterns/` as data ([`patterns`]).
 
 pub mod batch;
+pub mod check;
 pub mod cli;
 pub mod document;
 pub mod error;

@@ -6,6 +6,7 @@
 
 use std::path::Path;
 
+use crate::check::registry::Registry;
 use crate::error::PatternError;
 use crate::normalize::normalize_str;
 
@@ -14,6 +15,20 @@ use crate::normalize::normalize_str;
 pub struct DocType {
     pub name: String,
     pub code: String,
+    /// Numbers of this type normally carry their year (`06/2013/NĐ-CP`).
+    pub year_in_number: bool,
+    /// A word for any document (`Văn bản`): its symbol's code says nothing about it.
+    pub generic: bool,
+}
+
+/// A phrase that says how a citation relates to the citing document
+/// (`căn cứ` → `pursuant_to`), and where it sits relative to the citation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelationCue {
+    pub phrase: String,
+    pub relation: String,
+    /// `clause`, `before` or `after`.
+    pub position: String,
 }
 
 /// An issuing body: its canonical name and the variants that mean it.
@@ -48,9 +63,15 @@ pub struct Patterns {
     pub issuer_stops: Vec<String>,
     /// Words before a day/month without a year that make it a date.
     pub date_cues: Vec<String>,
+    /// Phrases that give a citation its `relation`.
+    pub relations: Vec<RelationCue>,
+    /// The regulation registry (`registry.tsv`) `vanban check` compares citations with.
+    pub registry: Registry,
 }
 
-const FILES: [(&str, &str); 9] = [
+const FILES: [(&str, &str); 11] = [
+    ("relations.tsv", include_str!("../patterns/relations.tsv")),
+    ("registry.tsv", crate::check::registry::EMBEDDED),
     ("doc_types.tsv", include_str!("../patterns/doc_types.tsv")),
     ("issuers.tsv", include_str!("../patterns/issuers.tsv")),
     ("units.tsv", include_str!("../patterns/units.tsv")),
@@ -107,8 +128,20 @@ impl Patterns {
                 [name, code] => Ok(DocType {
                     name: name.clone(),
                     code: code.clone(),
+                    year_in_number: false,
+                    generic: false,
                 }),
-                _ => Err(syntax(f, line, "expected `name<TAB>code`")),
+                [name, code, flag] if flag == "year" || flag == "generic" => Ok(DocType {
+                    name: name.clone(),
+                    code: code.clone(),
+                    year_in_number: flag == "year",
+                    generic: flag == "generic",
+                }),
+                _ => Err(syntax(
+                    f,
+                    line,
+                    "expected `name<TAB>code[<TAB>year|generic]`",
+                )),
             })
             .collect::<Result<Vec<_>, _>>()?;
         let issuers = rows(file("issuers.tsv"))
@@ -161,6 +194,26 @@ impl Patterns {
         let number_context = phrases("number_context.tsv");
         let issuer_stops = phrases("issuer_stops.tsv");
         let date_cues = phrases("date_cues.tsv");
+        let relations = rows(file("relations.tsv"))
+            .map(|(line, f, fields)| match fields.as_slice() {
+                [phrase, relation, pos]
+                    if ["clause", "before", "after"].contains(&pos.as_str()) =>
+                {
+                    Ok(RelationCue {
+                        phrase: phrase.to_lowercase(),
+                        relation: relation.clone(),
+                        position: pos.clone(),
+                    })
+                }
+                _ => Err(syntax(
+                    f,
+                    line,
+                    "expected `phrase<TAB>relation<TAB>clause|before|after`",
+                )),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let (name, text) = file("registry.tsv");
+        let registry = Registry::parse(name, text)?;
         Ok(Patterns {
             doc_types,
             issuers,
@@ -174,6 +227,8 @@ impl Patterns {
             number_context,
             issuer_stops,
             date_cues,
+            relations,
+            registry,
         })
     }
 

@@ -173,6 +173,13 @@ pub struct LegalRef {
     /// number in the same document, when exactly one exists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resolved_id: Option<String>,
+    /// How the citing document relates to the cited act, from the words
+    /// around it (`patterns/relations.tsv`): `pursuant_to` (`Căn cứ …`),
+    /// `replaces` (`thay thế …`), `amends` (`sửa đổi, bổ sung …`), `guides`
+    /// (`hướng dẫn …`, `quy định chi tiết …`), `replaced` (the sentence says
+    /// the cited act was replaced: `… được thay thế bằng …`), else `refers`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relation: Option<String>,
 }
 
 /// How much of a date is known.
@@ -348,17 +355,25 @@ pub struct QuantityRange {
 /// purpose: any extractor may add a kind.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Finding {
-    /// Stable code: `percentage_mismatch`.
+    /// Stable code: `percentage_mismatch`; for legal references (`vanban
+    /// check`): `year_mismatch`, `date_mismatch`, `missing_year`,
+    /// `type_code_mismatch`, `superseded`, `invalid_date`.
     pub kind: String,
-    /// `notice` (worth a look) or `warning` (likely an error in the document).
+    /// `notice` (worth a look), `warning` (likely an error in the document)
+    /// or `error` (certainly wrong as written).
     pub severity: Severity,
-    /// A sentence for people.
+    /// A sentence for people, in English.
     pub message: String,
+    /// The same sentence in Vietnamese, when the finding has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message_vi: Option<String>,
     /// Where: the entities involved, in document order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub spans: Vec<Span>,
     /// Kind-specific facts (for `percentage_mismatch`: `numerator`,
-    /// `denominator`, `stated`, `computed`).
+    /// `denominator`, `stated`, `computed`; for a legal reference: its `id`
+    /// and `text`, and `suggested_id`, `cited_date`, `registry_date`,
+    /// `replaced_by` when they apply).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<serde_json::Value>,
 }
@@ -368,6 +383,17 @@ pub struct Finding {
 pub enum Severity {
     Notice,
     Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Notice => "notice",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
 }
 
 /// Something about the document worth a reader's attention; not an error.

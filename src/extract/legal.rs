@@ -49,6 +49,8 @@ pub(crate) struct LegalExtractor {
     issuer_name: Regex,
     /// lower-cased variant or name → canonical issuer name
     issuer_names: HashMap<String, String>,
+    /// (lower-cased phrase, relation, position), longest phrase first.
+    relations: Vec<(String, String, String)>,
 }
 
 /// A reference while it is being built (byte offsets).
@@ -143,7 +145,43 @@ impl LegalExtractor {
                 .collect(),
             issuer_name: compile("issuers.tsv", &issuer_name)?,
             issuer_names,
+            relations: {
+                let mut r: Vec<_> = p
+                    .relations
+                    .iter()
+                    .map(|c| (c.phrase.clone(), c.relation.clone(), c.position.clone()))
+                    .collect();
+                r.sort_by_key(|(phrase, _, _)| std::cmp::Reverse(phrase.len()));
+                r
+            },
         })
+    }
+
+    /// How the document relates to the act cited at `start..end` whose tail
+    /// ends at `tail_end`: the first cue of `relations.tsv` that fits.
+    fn relation(&self, text: &str, start: usize, tail_end: usize) -> String {
+        let window = before(text, start, 160);
+        // The clause: back to the last sentence or list boundary.
+        let clause_start = window.rfind(['.', ';', '\n', ':']).map_or(0, |i| i + 1);
+        let clause = window[clause_start..].trim_start().to_lowercase();
+        let right_before = window.trim_end().to_lowercase();
+        let after_tail = after(text, tail_end, 64).trim_start_matches([' ', '\t', ',']);
+        let after_tail = after_tail.to_lowercase();
+        for (phrase, relation, position) in &self.relations {
+            let fits = match position.as_str() {
+                "clause" => clause.starts_with(phrase.as_str()),
+                "before" => right_before
+                    .strip_suffix(phrase.as_str())
+                    .is_some_and(|rest| !rest.ends_with(char::is_alphanumeric)),
+                _ => after_tail
+                    .strip_prefix(phrase.as_str())
+                    .is_some_and(|rest| !rest.starts_with(char::is_alphanumeric)),
+            };
+            if fits {
+                return relation.clone();
+            }
+        }
+        "refers".to_string()
     }
 
     pub(crate) fn extract(
@@ -217,6 +255,7 @@ impl LegalExtractor {
                     date,
                     issuer,
                     resolved_id: None,
+                    relation: None,
                 },
             });
         }
@@ -230,6 +269,9 @@ impl LegalExtractor {
         let mut all: Vec<Found> = found.into_iter().chain(shorts).collect();
         all.sort_by_key(|f| f.range.start);
         self.resolve_short(&mut all, &mut out.warnings);
+        for f in &mut all {
+            f.reference.relation = Some(self.relation(text, f.range.start, f.tail_end));
+        }
         for f in all {
             if f.reference.id.is_none() {
                 claims.add(f.range.clone());
@@ -364,6 +406,7 @@ impl LegalExtractor {
                     date,
                     issuer,
                     resolved_id: None,
+                    relation: None,
                 },
                 range,
             });
@@ -771,6 +814,44 @@ mod tests {
         // A stop word with the other tone placement still ends the issuer.
         let r = one("Nghị quyết số 12/2017/NQ-HĐND của Hội đồng nhân dân tỉnh khoá XVII");
         assert_eq!(r.issuer.as_deref(), Some("Hội đồng nhân dân tỉnh"), "{r:?}");
+    }
+
+    #[test]
+    fn irregular_symbols_keep_their_ids_whole() {
+        assert_texts_and_types(
+            "Số: 01    /2025/QĐ-UBND",
+            &[("Số: 01    /2025/QĐ-UBND", None)],
+        );
+        assert_ids("Số: 01    /2025/QĐ-UBND", &["01/2025/QĐ-UBND"]);
+        assert_ids(
+            "Theo Công văn số 2877/TT-SXD(KTXD) ngày 3/5/2023",
+            &["2877/TT-SXD(KTXD)"],
+        );
+        assert_ids(
+            "Thông tư liên tịch số 08/2014/TTLT-BGDĐT-BTC-BLĐTBXH ngày 5/3/2014",
+            &["08/2014/TTLT-BGDĐT-BTC-BLĐTBXH"],
+        );
+        assert_ids("Quyết định số 141/QĐ-QLTA-THA", &["141/QĐ-QLTA-THA"]);
+    }
+
+    #[test]
+    fn mixed_case_official_codes_are_kept_and_typed() {
+        assert_texts_and_types(
+            "Quy định số 05/QyĐ-TU, Chương trình số 12/CTr-UBND, Tờ trình số 45/TTr-UBND.",
+            &[
+                ("Quy định số 05/QyĐ-TU", Some("Quy định")),
+                ("Chương trình số 12/CTr-UBND", Some("Chương trình")),
+                ("Tờ trình số 45/TTr-UBND", Some("Tờ trình")),
+            ],
+        );
+        assert_eq!(
+            ids("Quy định số 05/QyĐ-TU, Chương trình số 12/CTr-UBND, Tờ trình số 45/TTr-UBND."),
+            vec![
+                Some("05/QyĐ-TU".to_string()),
+                Some("12/CTr-UBND".to_string()),
+                Some("45/TTr-UBND".to_string())
+            ]
+        );
     }
 
     #[test]

@@ -431,6 +431,7 @@ impl MeaningExtractor {
                 out.findings.push(Finding {
                     kind: "percentage_mismatch".into(),
                     severity,
+                    message_vi: None,
                     message: format!(
                         "`{ratio_text}` is {computed:.4}%, but the text gives {}: neither rounded nor truncated to {decimals} decimal(s)",
                         out.percentages[k].text
@@ -595,11 +596,14 @@ pub(crate) fn finish(out: &mut Entities) {
     // Findings were made before metadata gave entities their sections:
     // each finding span takes the place of the entity it starts with.
     let (numbers, percentages) = (&out.numbers, &out.percentages);
+    let (refs, warnings) = (&out.legal_references, &out.warnings);
     for span in out.findings.iter_mut().flat_map(|f| f.spans.iter_mut()) {
         let entity = numbers
             .iter()
             .map(|n| &n.span)
             .chain(percentages.iter().map(|p| &p.span))
+            .chain(refs.iter().map(|r| &r.span))
+            .chain(warnings.iter().filter_map(|w| w.span.as_ref()))
             .find(|e| e.start == span.start);
         if let Some(e) = entity {
             *span = Span {

@@ -65,6 +65,7 @@ pub struct Extractor {
     numbers: numbers::NumberExtractor,
     meaning: meaning::MeaningExtractor,
     metadata: metadata::MetadataExtractor,
+    checker: crate::check::Checker,
 }
 
 impl Extractor {
@@ -76,6 +77,7 @@ impl Extractor {
             numbers: numbers::NumberExtractor::new(patterns)?,
             meaning: meaning::MeaningExtractor::new(patterns)?,
             metadata: metadata::MetadataExtractor::new(patterns)?,
+            checker: crate::check::Checker::new(patterns),
         })
     }
 
@@ -100,6 +102,18 @@ impl Extractor {
         // Last: metadata reuses the dates and references found above, and
         // gives every entity its section.
         out.metadata = self.metadata.extract(text, &mut map, &mut out);
+        // What the citations get wrong (src/check); `unknown` and the
+        // corpus-wide checks are for `vanban check` only.
+        let doc = crate::check::Doc::new(
+            "",
+            out.metadata.date.as_ref().map(|d| d.value.as_str()),
+            &out.legal_references,
+            &out.warnings,
+        );
+        let found = self
+            .checker
+            .document(&doc, crate::check::Options::default());
+        out.findings.extend(found);
         meaning::finish(&mut out);
         out
     }

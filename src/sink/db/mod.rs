@@ -380,10 +380,7 @@ pub(crate) const TABLES: [Table; 5] = [
                 let [a, b, c, d] = f.spans.first().map_or([Value::Null; 4], span_values);
                 push(&[
                     Value::Text(&f.kind),
-                    Value::Text(match f.severity {
-                        crate::record::Severity::Notice => "notice",
-                        crate::record::Severity::Warning => "warning",
-                    }),
+                    Value::Text(f.severity.as_str()),
                     Value::Text(&f.message),
                     f.details.as_ref().map_or(Value::Null, Value::Json),
                     a,
