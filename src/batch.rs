@@ -183,6 +183,7 @@ impl Pipeline {
             error: None,
             text: Some(info),
             legal_references: entities.legal_references,
+            named_laws: entities.named_laws,
             dates: entities.dates,
             percentages: entities.percentages,
             numbers: entities.numbers,

@@ -26,6 +26,8 @@ pub struct Gold {
     #[serde(default)]
     pub short_references: Vec<GoldShort>,
     #[serde(default)]
+    pub named_laws: Vec<GoldName>,
+    #[serde(default)]
     pub dates: Vec<GoldValue<String>>,
     #[serde(default)]
     pub percentages: Vec<GoldValue<f64>>,
@@ -36,6 +38,13 @@ pub struct Gold {
 #[derive(Debug, Clone, Deserialize)]
 pub struct GoldId {
     pub id: String,
+    #[serde(default)]
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct GoldName {
+    pub name: String,
     #[serde(default)]
     pub text: String,
 }
@@ -58,12 +67,13 @@ pub struct GoldValue<T> {
 }
 
 /// The entity kinds scored, in report order.
-pub const KINDS: [&str; 5] = [
+pub const KINDS: [&str; 6] = [
     "legal_references",
     "dates",
     "percentages",
     "numbers",
     "short_references",
+    "named_laws",
 ];
 
 /// Counts for one kind.
@@ -294,6 +304,19 @@ fn score_doc(doc: String, g: &Gold, rec: &Record) -> DocReport {
         rec.percentages
             .iter()
             .map(|p| (value_key(p.value), p.text.clone()))
+            .collect(),
+    ));
+    pairs.push((
+        "named_laws",
+        // By name, case and tone placement aside: `Luật Hình sự` and
+        // `Luật hình sự` are the same act.
+        g.named_laws
+            .iter()
+            .map(|n| (crate::normalize::canonical_key(&n.name), n.name.clone()))
+            .collect(),
+        rec.named_laws
+            .iter()
+            .map(|n| (crate::normalize::canonical_key(&n.text), n.text.clone()))
             .collect(),
     ));
     pairs.push((

@@ -67,9 +67,16 @@ pub struct Patterns {
     pub relations: Vec<RelationCue>,
     /// The regulation registry (`registry.tsv`) `vanban check` compares citations with.
     pub registry: Registry,
+    /// Known names of acts cited without a number (`Thi đua, khen thưởng`).
+    pub law_titles: Vec<String>,
+    /// Words that end a law's name the list does not know.
+    pub law_stops: Vec<String>,
+    /// First words that make `Luật X` a common noun (`Luật sư`).
+    pub law_not: Vec<String>,
 }
 
-const FILES: [(&str, &str); 11] = [
+const FILES: [(&str, &str); 12] = [
+    ("named_laws.tsv", include_str!("../patterns/named_laws.tsv")),
     ("relations.tsv", include_str!("../patterns/relations.tsv")),
     ("registry.tsv", crate::check::registry::EMBEDDED),
     ("doc_types.tsv", include_str!("../patterns/doc_types.tsv")),
@@ -182,6 +189,15 @@ impl Patterns {
             }
         }
         let counted_stops = phrases("counted_stops.tsv");
+        let (mut law_titles, mut law_stops, mut law_not) = (Vec::new(), Vec::new(), Vec::new());
+        for (line, f, fields) in rows(file("named_laws.tsv")) {
+            match fields.as_slice() {
+                [w, kind] if kind == "title" => law_titles.push(w.clone()),
+                [w, kind] if kind == "stop" => law_stops.push(w.clone()),
+                [w, kind] if kind == "not" => law_not.push(w.clone()),
+                _ => return Err(syntax(f, line, "expected `words<TAB>title|stop|not`")),
+            }
+        }
         let scales = rows(file("scales.tsv"))
             .map(|(line, f, fields)| match fields.as_slice() {
                 [word, mult] => mult
@@ -223,6 +239,9 @@ impl Patterns {
             qualifiers_before,
             qualifiers_after,
             counted_stops,
+            law_titles,
+            law_stops,
+            law_not,
             scales,
             number_context,
             issuer_stops,

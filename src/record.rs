@@ -31,6 +31,8 @@ pub struct Record {
     pub text: Option<TextInfo>,
     /// Citations of documents by number and symbol, and short citations (type word + bare number).
     pub legal_references: Vec<LegalRef>,
+    /// Laws, codes and ordinances cited by name without a number (`Luật An ninh mạng`).
+    pub named_laws: Vec<NamedLaw>,
     /// Calendar dates (day, month or year precision).
     pub dates: Vec<DateValue>,
     pub percentages: Vec<Percentage>,
@@ -180,6 +182,30 @@ pub struct LegalRef {
     /// the cited act was replaced: `… được thay thế bằng …`), else `refers`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub relation: Option<String>,
+    /// The article the sentence pins the citation to (`điều 6, Thông tư 23` → 6).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub article: Option<u16>,
+    /// The clause within that article (`khoản 3, điều 6, …` → 3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clause: Option<u16>,
+    /// What the act is about, when the sentence says so right after the
+    /// citation (`… quy định về bảo vệ cơ quan, doanh nghiệp`, `về “…”`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+}
+
+/// An act cited by its name, without a number (`Bộ luật Lao động`).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct NamedLaw {
+    /// Exact surface text, type word included.
+    pub text: String,
+    #[serde(flatten)]
+    pub span: Span,
+    /// `Luật`, `Bộ luật` or `Pháp lệnh`.
+    #[serde(rename = "type")]
+    pub law_type: String,
+    /// The name after the type word (`Lao động`), as written.
+    pub title: String,
 }
 
 /// How much of a date is known.
@@ -540,6 +566,7 @@ impl Record {
             }),
             text: None,
             legal_references: Vec::new(),
+            named_laws: Vec::new(),
             dates: Vec::new(),
             percentages: Vec::new(),
             numbers: Vec::new(),

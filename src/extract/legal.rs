@@ -29,6 +29,19 @@ const YEAR: &str = r"(?:19|20)\d{2}";
 
 const ISSUER_MAX_WORDS: usize = 12;
 
+/// Where an unquoted subject ends: the sentence going on past the title.
+const SUBJECT_STOPS: &[&str] = &[
+    " như sau",
+    " đến các ",
+    " và cần ",
+    ", đồng thời",
+    " đồng thời ",
+    " ngày ",
+    " theo ",
+    " thì ",
+    " nhằm ",
+];
+
 pub(crate) struct LegalExtractor {
     symbol: Regex,
     type_before: Regex,
@@ -51,6 +64,10 @@ pub(crate) struct LegalExtractor {
     issuer_names: HashMap<String, String>,
     /// (lower-cased phrase, relation, position), longest phrase first.
     relations: Vec<(String, String, String)>,
+    /// `khoản 3, điều 6,` right before a citation.
+    pinpoint: Regex,
+    /// `về “…”`, `quy định về …` right after a citation's tail.
+    subject: Regex,
 }
 
 /// A reference while it is being built (byte offsets).
@@ -154,7 +171,58 @@ impl LegalExtractor {
                 r.sort_by_key(|(phrase, _, _)| std::cmp::Reverse(phrase.len()));
                 r
             },
+            pinpoint: compile(
+                "legal pinpoint",
+                r"(?:(?:^|[^\p{L}])[Kk]hoản\s+(?P<clause>\d{1,3})\s*,?\s*)?(?:^|[^\p{L}])[Đđ]iều\s+(?P<article>\d{1,3})\s*,?\s*(?:(?:của|tại)\s+)?$",
+            )?,
+            subject: compile(
+                "legal subject",
+                r#"^[ \t]*,?[ \t]*(?:quy định chi tiết|hướng dẫn thi hành|quy định về|hướng dẫn về|quy định|về|V/v)[ \t]+(?:“(?P<q1>[^”\n]{1,200})”|"(?P<q2>[^"\n]{1,200})"|(?P<plain>[^.;:\n()]{1,200}))"#,
+            )?,
         })
+    }
+
+    /// The article and clause a citation is pinned to (`khoản 3, điều 6,
+    /// Thông tư 23` → (Some(6), Some(3))), read right before it.
+    fn pinpoint(&self, text: &str, start: usize) -> (Option<u16>, Option<u16>) {
+        let Some(c) = self.pinpoint.captures(before(text, start, 48)) else {
+            return (None, None);
+        };
+        let num = |g: &str| c.name(g).and_then(|m| m.as_str().parse().ok());
+        (num("article"), num("clause"))
+    }
+
+    /// What the cited act is about, when the sentence says so right after
+    /// its number, date and issuer (`… của Chính phủ quy định về bảo vệ cơ
+    /// quan, doanh nghiệp`): a quoted title whole, else up to the next
+    /// sentence punctuation or bracket.
+    fn subject(&self, text: &str, tail_end: usize) -> Option<String> {
+        let c = self.subject.captures(after(text, tail_end, 600))?;
+        let quoted = c.name("q1").or(c.name("q2"));
+        let m = quoted.or(c.name("plain"))?;
+        let words: Vec<&str> = m.as_str().split_whitespace().collect();
+        let mut s = words.join(" ");
+        if quoted.is_none() {
+            // An unquoted subject has no end mark: it stops where the
+            // sentence goes on (a comma before a capital, `như sau`, a date,
+            // `đồng thời`…), and after 14 words, past which it is a clause.
+            let mut cut = s.len();
+            for stop in SUBJECT_STOPS {
+                if let Some(i) = s.find(stop) {
+                    cut = cut.min(i);
+                }
+            }
+            if let Some(i) = s.char_indices().find_map(|(i, ch)| {
+                (ch == ',' && s[i + 1..].trim_start().starts_with(char::is_uppercase)).then_some(i)
+            }) {
+                cut = cut.min(i);
+            }
+            s.truncate(cut);
+            let kept: Vec<&str> = s.split_whitespace().take(14).collect();
+            s = kept.join(" ");
+        }
+        let s = s.trim_end_matches([',', ' ']).to_string();
+        (s.chars().count() >= 3).then_some(s)
     }
 
     /// How the document relates to the act cited at `start..end` whose tail
@@ -256,6 +324,9 @@ impl LegalExtractor {
                     issuer,
                     resolved_id: None,
                     relation: None,
+                    article: None,
+                    clause: None,
+                    subject: None,
                 },
             });
         }
@@ -271,6 +342,10 @@ impl LegalExtractor {
         self.resolve_short(&mut all, &mut out.warnings);
         for f in &mut all {
             f.reference.relation = Some(self.relation(text, f.range.start, f.tail_end));
+            let (article, clause) = self.pinpoint(text, f.range.start);
+            f.reference.article = article;
+            f.reference.clause = clause;
+            f.reference.subject = self.subject(text, f.tail_end);
         }
         for f in all {
             if f.reference.id.is_none() {
@@ -407,6 +482,9 @@ impl LegalExtractor {
                     issuer,
                     resolved_id: None,
                     relation: None,
+                    article: None,
+                    clause: None,
+                    subject: None,
                 },
                 range,
             });
@@ -550,6 +628,38 @@ mod tests {
             "expected one reference in {text:?}, got {refs:#?}"
         );
         refs.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn an_article_and_clause_before_a_citation_pin_it() {
+        // Report 004.
+        let refs = extract(
+            "2. Đề xuất sửa đổi quy định tại khoản 3, điều 6, Thông tư 23 “Hàng năm, Công an xã”",
+        )
+        .legal_references;
+        let r = &refs[0];
+        assert_eq!(
+            (r.text.as_str(), r.article, r.clause),
+            ("Thông tư 23", Some(6), Some(3))
+        );
+        let r = one("căn cứ Điều 5 Nghị định số 06/2013/NĐ-CP ngày 09/01/2013 của Chính phủ");
+        assert_eq!((r.article, r.clause), (Some(5), None));
+        let r = one("thực hiện Nghị định số 06/2013/NĐ-CP ngày 09/01/2013 của Chính phủ");
+        assert_eq!((r.article, r.clause), (None, None));
+    }
+
+    #[test]
+    fn the_subject_after_a_citation_is_its_quoted_title_or_a_bounded_phrase() {
+        // Report 000.
+        let r = one("thực hiện Nghị định số 06/2013/NĐ-CP ngày 09/01/2013 của Chính phủ quy định về bảo vệ cơ quan, doanh nghiệp như sau:");
+        assert_eq!(r.subject.as_deref(), Some("bảo vệ cơ quan, doanh nghiệp"));
+        let refs = extract("Thực hiện Nghị quyết số 22-NQ/TW ngày 15/3/2018 của Bộ Chính trị về “Sắp xếp tổ chức bộ máy Bộ Công an tinh gọn, hoạt động hiệu lực, hiệu quả”").legal_references;
+        assert_eq!(
+            refs[0].subject.as_deref(),
+            Some("Sắp xếp tổ chức bộ máy Bộ Công an tinh gọn, hoạt động hiệu lực, hiệu quả")
+        );
+        let r = one("theo Nghị định số 06/2013/NĐ-CP, UBND huyện đã triển khai");
+        assert_eq!(r.subject, None);
     }
 
     #[test]

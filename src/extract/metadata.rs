@@ -685,6 +685,7 @@ fn assign_sections(outline: &[Heading], out: &mut Entities) {
     out.legal_references
         .iter_mut()
         .for_each(|e| section(&mut e.span));
+    out.named_laws.iter_mut().for_each(|e| section(&mut e.span));
     out.dates.iter_mut().for_each(|e| section(&mut e.span));
     out.percentages
         .iter_mut()

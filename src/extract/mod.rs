@@ -11,6 +11,7 @@ mod dates;
 mod legal;
 mod meaning;
 mod metadata;
+mod named_laws;
 mod num;
 mod numbers;
 mod percentages;
@@ -21,7 +22,9 @@ use std::ops::Range;
 use crate::error::PatternError;
 use crate::normalize::{Normalized, OffsetMap};
 use crate::patterns::Patterns;
-use crate::record::{DateValue, Finding, LegalRef, Metadata, NumberValue, Percentage, Warning};
+use crate::record::{
+    DateValue, Finding, LegalRef, Metadata, NamedLaw, NumberValue, Percentage, Warning,
+};
 
 pub use legal::number_key;
 pub use num::{parse as parse_number, Decimal, PointDecimal};
@@ -30,6 +33,7 @@ pub use num::{parse as parse_number, Decimal, PointDecimal};
 #[derive(Debug, Default, Clone)]
 pub struct Entities {
     pub legal_references: Vec<LegalRef>,
+    pub named_laws: Vec<NamedLaw>,
     pub dates: Vec<DateValue>,
     pub percentages: Vec<Percentage>,
     pub numbers: Vec<NumberValue>,
@@ -60,6 +64,7 @@ pub(crate) struct NumberBytes {
 /// All extractors, compiled once and shared by every worker thread.
 pub struct Extractor {
     legal: legal::LegalExtractor,
+    named_laws: named_laws::NamedLawExtractor,
     dates: dates::DateExtractor,
     percentages: percentages::PercentExtractor,
     numbers: numbers::NumberExtractor,
@@ -72,6 +77,7 @@ impl Extractor {
     pub fn new(patterns: &Patterns) -> Result<Extractor, PatternError> {
         Ok(Extractor {
             legal: legal::LegalExtractor::new(patterns)?,
+            named_laws: named_laws::NamedLawExtractor::new(patterns)?,
             dates: dates::DateExtractor::new(patterns)?,
             percentages: percentages::PercentExtractor::new()?,
             numbers: numbers::NumberExtractor::new(patterns)?,
@@ -90,6 +96,8 @@ impl Extractor {
 
         self.legal.extract(text, &mut map, &mut claims, &mut out);
         claims.seal();
+        // Acts named without a number; a numbered one is claimed above.
+        self.named_laws.extract(text, &mut map, &claims, &mut out);
         self.dates.extract(text, &mut map, &mut claims, &mut out);
         claims.seal();
         self.percentages
