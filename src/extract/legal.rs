@@ -177,7 +177,7 @@ impl LegalExtractor {
             )?,
             subject: compile(
                 "legal subject",
-                r#"^[ \t]*,?[ \t]*(?:quy định chi tiết|hướng dẫn thi hành|quy định về|hướng dẫn về|quy định|về|V/v)[ \t]+(?:“(?P<q1>[^”\n]{1,200})”|"(?P<q2>[^"\n]{1,200})"|(?P<plain>[^.;:\n()]{1,200}))"#,
+                r#"^[ \t]*,?[ \t]*(?:quy định chi tiết|hướng dẫn thi hành|quy định về|hướng dẫn về|quy định|về|V/v)[ \t]+(?:“(?P<q1>[^”\n]+)”|"(?P<q2>[^"\n]+)"|(?P<plain>[^.;:\n()]+))"#,
             )?,
         })
     }
@@ -197,7 +197,10 @@ impl LegalExtractor {
     /// quan, doanh nghiệp`): a quoted title whole, else up to the next
     /// sentence punctuation or bracket.
     fn subject(&self, text: &str, tail_end: usize) -> Option<String> {
-        let c = self.subject.captures(after(text, tail_end, 600))?;
+        // The window bounds the subject (a title runs to a few hundred bytes
+        // at most); the pattern itself uses `+`, since a counted repetition
+        // would copy its class hundreds of times into the automaton.
+        let c = self.subject.captures(after(text, tail_end, 400))?;
         let quoted = c.name("q1").or(c.name("q2"));
         let m = quoted.or(c.name("plain"))?;
         let words: Vec<&str> = m.as_str().split_whitespace().collect();
