@@ -29,19 +29,25 @@ pub const EXIT_FATAL: u8 = 2;
 #[command(
     name = "vanban",
     version,
-    about = "Turn Vietnamese administrative reports (TXT and DOCX; PDF coming) into structured JSON",
+    about = "Turn Vietnamese administrative reports (TXT, DOCX, PDF) into structured JSON and a database",
     long_about = "Turn Vietnamese administrative reports into structured JSON: every number, date, \
 percentage and legal reference (Nghị định số 06/2013/NĐ-CP, Chỉ thị số 07/CT-BCA-V28, \
-Nghị quyết số 22-NQ/TW, Thông tư 23...), one JSON object per document.",
+Nghị quyết số 22-NQ/TW, Thông tư 23...), what each quantity measures, and the document's own \
+metadata; one JSON object per document, loaded into SQLite or PostgreSQL by `vanban ingest`.",
     after_help = "Examples:
-  vanban extract corpus/ -o corpus.jsonl      extract every report under corpus/
+  vanban ingest corpus/                       every report under corpus/ into ./vanban.db, once
+  vanban ingest backlog/ --db postgres://vanban@db/archive
+  vanban watch /srv/baocao                    a daemon for a shared folder
+  vanban check corpus/                        citations with wrong or missing years, replaced acts
+  vanban extract corpus/ -o corpus.jsonl      the same records as JSON Lines
   vanban extract report.txt | jq .dates       one report to stdout
   vanban text report.txt                      the normalized text the offsets point into
   vanban eval corpus/gold corpus/             precision, recall and F1 against gold annotations
   vanban schema > record.schema.json          the JSON Schema of one output record
 
-Exit codes: 0 all files processed; 1 some files failed (their error records are in the output); \
-2 usage error or the run could not go on."
+Exit codes: 0 all files processed; 1 some files failed (their error records are in the output \
+or the database; `vanban check`: some citation error found); 2 usage error or the run could not \
+go on."
 )]
 pub struct Cli {
     #[command(subcommand)]
