@@ -613,16 +613,22 @@ fn flush(
     summary: &mut IngestSummary,
 ) -> Result<(), DbError> {
     let written = store.write(batch)?;
-    summary.already += written.already;
     for item in batch.drain(..) {
         summary.done += 1;
         match item {
             Item::Seen(_) => summary.known += 1,
             Item::Unreadable { .. } => summary.failed += 1,
             Item::Extracted { record, .. } => {
+                // A file is failed whoever stored it; its entities are
+                // counted by the worker that stored them.
                 if record.status == Status::Error {
                     summary.failed += 1;
-                } else {
+                }
+                if written.already.contains(&record.source.sha256) {
+                    summary.already += 1;
+                    continue;
+                }
+                if record.status == Status::Ok {
                     summary.stored += 1;
                 }
                 summary.entities[0] += record.legal_references.len();
@@ -632,8 +638,6 @@ fn flush(
             }
         }
     }
-    // Documents stored first by another worker were counted above.
-    summary.stored = summary.stored.saturating_sub(written.already);
     Ok(())
 }
 

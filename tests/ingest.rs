@@ -149,7 +149,7 @@ fn spawn_ingest(db: &Db, args: &[&str]) -> Child {
     Command::new(BIN)
         .arg("ingest")
         .args(args)
-        .args(["--db", &db.url(), "-q"])
+        .args(["--db", &db.url()])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -419,6 +419,7 @@ fn four_shards_at_once_store_each_document_once(db: Db, scratch: &Scratch) {
         std::fs::copy(f, dups.join(format!("ban-sao-{i}.txt"))).unwrap();
     }
     let inp = input.to_str().unwrap();
+    let mut stored = 0;
     let shards: Vec<Child> = (0..4)
         .map(|k| {
             spawn_ingest(
@@ -433,7 +434,14 @@ fn four_shards_at_once_store_each_document_once(db: Db, scratch: &Scratch) {
         use std::io::Read;
         c.stderr.take().unwrap().read_to_string(&mut err).unwrap();
         assert!(status.success(), "a shard failed: {err}");
+        stored += stored_count(&err);
     }
+    // A content met by two shards is stored by one and counted by that one.
+    assert_eq!(
+        stored,
+        files.len(),
+        "the shards' summaries count documents twice or miss some"
+    );
     assert_eq!(
         db.count("documents"),
         files.len(),

@@ -145,14 +145,15 @@ pub enum Item {
 }
 
 /// What a batch write did.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Written {
     /// New documents.
     pub inserted: usize,
     /// Stored documents written again (`--force`, `--retry-failed`).
     pub replaced: usize,
-    /// Documents another worker stored first: nothing written but the file's path.
-    pub already: usize,
+    /// Documents another worker stored first (their content hashes): nothing
+    /// written but the file's path.
+    pub already: Vec<String>,
 }
 
 /// A failed file, for `vanban failures`.

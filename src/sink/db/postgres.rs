@@ -259,8 +259,18 @@ fn write_batch(client: &mut Client, items: &[&Item]) -> Result<Written, DbError>
     }
     let mut entities = insert_documents(&mut tx, &new_docs, &jsons)?;
     written.inserted += entities.len();
-    // Documents another worker stored first.
-    written.already += new_docs.len() - entities.len();
+    // Documents another worker stored first: those given no id.
+    let stored: std::collections::HashSet<&str> = entities
+        .iter()
+        .map(|(_, r)| r.source.sha256.as_str())
+        .collect();
+    written.already.extend(
+        new_docs
+            .iter()
+            .map(|r| r.source.sha256.as_str())
+            .filter(|sha| !stored.contains(sha))
+            .map(str::to_string),
+    );
     entities.extend(replaced);
     insert_entities(&mut tx, &entities)?;
     upsert_files(&mut tx, items)?;

@@ -155,7 +155,7 @@ impl Store for Sqlite {
                             id
                         }
                         Some(id) => {
-                            written.already += 1;
+                            written.already.push(record.source.sha256.clone());
                             upsert_file(&tx, file, id)?;
                             continue;
                         }
@@ -219,13 +219,31 @@ impl Store for Sqlite {
     }
 }
 
+/// The INSERT statements, built once from the shared column lists: the
+/// documents row, then one per entity table in [`TABLES`] order.
+fn insert_sql() -> &'static [String] {
+    static SQL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let mut v = vec![format!(
+            "INSERT INTO documents ({}, record) VALUES ({})",
+            document_column_list(),
+            placeholders(DOCUMENT_COLUMNS.len() + 1)
+        )];
+        v.extend(TABLES.iter().map(|t| {
+            let names: Vec<&str> = t.columns.iter().map(|(n, _)| *n).collect();
+            format!(
+                "INSERT INTO {} (document_id, ord, {}) VALUES ({})",
+                t.name,
+                names.join(", "),
+                placeholders(names.len() + 2)
+            )
+        }));
+        v
+    })
+}
+
 fn insert_document(tx: &Transaction, values: &[Value; 19], json: &str) -> Result<(), DbError> {
-    let sql = format!(
-        "INSERT INTO documents ({}, record) VALUES ({})",
-        document_column_list(),
-        placeholders(DOCUMENT_COLUMNS.len() + 1)
-    );
-    let mut stmt = tx.prepare_cached(&sql)?;
+    let mut stmt = tx.prepare_cached(&insert_sql()[0])?;
     let mut params: Vec<&dyn ToSql> = values.iter().map(|v| v as &dyn ToSql).collect();
     params.push(&json);
     stmt.execute(params.as_slice())?;
@@ -263,15 +281,8 @@ fn insert_entities(
     id: i64,
     record: &crate::record::Record,
 ) -> Result<(), DbError> {
-    for t in &TABLES {
-        let names: Vec<&str> = t.columns.iter().map(|(n, _)| *n).collect();
-        let sql = format!(
-            "INSERT INTO {} (document_id, ord, {}) VALUES ({})",
-            t.name,
-            names.join(", "),
-            placeholders(names.len() + 2)
-        );
-        let mut stmt = tx.prepare_cached(&sql)?;
+    for (t, sql) in TABLES.iter().zip(&insert_sql()[1..]) {
+        let mut stmt = tx.prepare_cached(sql)?;
         let mut ord: i64 = 0;
         let mut failed = None;
         (t.rows)(record, &mut |row| {
