@@ -11,7 +11,7 @@ use std::ops::Range;
 use regex::{Captures, Regex};
 
 use super::text::{
-    alternation, before, captures_resuming, char_at, char_before, compile, WORD_END, WORD_START,
+    alternation, before, captures_after, char_at, char_before, compile, Before, WORD_END,
 };
 use super::{Claims, Entities};
 use crate::error::PatternError;
@@ -62,10 +62,10 @@ impl DateExtractor {
         let c = |re: &str| compile("dates", re);
         Ok(DateExtractor {
             words: c(&format!(
-                r"(?i){WORD_START}(?P<all>ngày{BLANK}(?P<d>\d{{1,2}})?{BLANK}tháng{BLANK}(?P<m>\d{{1,2}})?{BLANK}năm\s*(?P<y>\d{{4}})){WORD_END}"
+                r"(?i)(?P<all>ngày{BLANK}(?P<d>\d{{1,2}})?{BLANK}tháng{BLANK}(?P<m>\d{{1,2}})?{BLANK}năm\s*(?P<y>\d{{4}})){WORD_END}"
             ))?,
             month: c(&format!(
-                r"(?i){WORD_START}(?P<all>tháng\s+(?P<m>\d{{1,2}})\s*(?:năm\s+|/|-)\s*(?P<y>\d{{4}})){WORD_END}"
+                r"(?i)(?P<all>tháng\s+(?P<m>\d{{1,2}})\s*(?:năm\s+|/|-)\s*(?P<y>\d{{4}})){WORD_END}"
             ))?,
             numeric: c(
                 r"(?P<d>\d{1,2})[ \t]?(?P<s>[/.-])[ \t]?(?P<m>\d{1,2})[ \t]?(?P<s2>[/.-])[ \t]?(?P<y>\d+)",
@@ -73,18 +73,18 @@ impl DateExtractor {
             month_year: c(r"(?P<m>\d{1,2})/(?P<y>(?:19|20)\d{2})")?,
             day_month: compile(
                 "date_cues.tsv",
-                &format!(r"(?i){WORD_START}(?:{cues})[ \t]+(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}})"),
+                &format!(r"(?i)(?:{cues})[ \t]+(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}})"),
             )?,
             bare_day_month: c(r"\((?P<d>\d{1,2})/(?P<m>\d{1,2})\)")?,
             day_range: c(
                 r"(?P<d1>\d{1,2})[ \t]*[-–][ \t]*(?P<d2>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})",
             )?,
             month_range: c(&format!(
-                r"(?i){WORD_START}(?P<all>(?P<first>tháng\s+(?P<m1>\d{{1,2}}))[ \t]*[-–][ \t]*(?P<second>(?P<m2>\d{{1,2}})\s*(?:/|năm\s+)\s*(?P<y>\d{{4}}))){WORD_END}"
+                r"(?i)(?P<all>(?P<first>tháng\s+(?P<m1>\d{{1,2}}))[ \t]*[-–][ \t]*(?P<second>(?P<m2>\d{{1,2}})\s*(?:/|năm\s+)\s*(?P<y>\d{{4}}))){WORD_END}"
             ))?,
             scale_before: c(r"(?i)tỷ[ \t]+lệ[ \t:]*$")?,
             year: c(&format!(
-                r"(?i){WORD_START}(?P<all>năm\s+(?P<y>(?:19|20)\d{{2}})){WORD_END}"
+                r"(?i)(?P<all>năm\s+(?P<y>(?:19|20)\d{{2}})){WORD_END}"
             ))?,
             year_span: c(r"(?P<y1>(?:19|20)[0-9]{2})[ \t]*[-–][ \t]*(?P<y2>(?:19|20)[0-9]{2})")?,
         })
@@ -98,7 +98,7 @@ impl DateExtractor {
         out: &mut Entities,
     ) {
         let mut cands: Vec<Candidate> = Vec::new();
-        for c in captures_resuming(&self.words, text, "all") {
+        for c in captures_after(&self.words, text, Before::NotWord, "all") {
             let (d, m, y) = (c.name("d"), c.name("m"), &c["y"]);
             let parsed = match (d, m) {
                 (Some(d), Some(m)) => day(d.as_str(), m.as_str(), y),
@@ -112,7 +112,7 @@ impl DateExtractor {
                 years: None,
             });
         }
-        for c in captures_resuming(&self.month, text, "all") {
+        for c in captures_after(&self.month, text, Before::NotWord, "all") {
             cands.push(Candidate {
                 range: whole(&c),
                 parsed: month(&c["m"], &c["y"]),
@@ -171,7 +171,7 @@ impl DateExtractor {
                 years: None,
             });
         }
-        for c in captures_resuming(&self.month_range, text, "all") {
+        for c in captures_after(&self.month_range, text, Before::NotWord, "all") {
             let (Some(first), Some(second)) = (c.name("first"), c.name("second")) else {
                 continue;
             };
@@ -189,9 +189,7 @@ impl DateExtractor {
         }
         // A day and month after a cue word, or alone in parentheses. Without
         // either it is a ratio (`17/30 xã`, `đạt 8/10.`), left to numbers.
-        let day_months = self
-            .day_month
-            .captures_iter(text)
+        let day_months = captures_after(&self.day_month, text, Before::NotWord, "")
             .chain(self.bare_day_month.captures_iter(text))
             .filter_map(|c| Some(c.name("d")?.start()..c.name("m")?.end()));
         for r in day_months {
@@ -209,9 +207,12 @@ impl DateExtractor {
                 });
             }
         }
-        for c in captures_resuming(&self.year, text, "all") {
+        // `năm YYYY`, kept for the spans below too.
+        let years: Vec<Captures> =
+            captures_after(&self.year, text, Before::NotWord, "all").collect();
+        for c in &years {
             cands.push(Candidate {
-                range: whole(&c),
+                range: whole(c),
                 parsed: Ok((c["y"].to_string(), Precision::Year)),
                 years: None,
             });
@@ -225,10 +226,10 @@ impl DateExtractor {
             .filter(|c| standalone(text, &whole(c)))
             .filter_map(|c| Some((whole(&c), c.name("y1")?.as_str(), c.name("y2")?.as_str())))
             .collect();
-        // `năm 2012 đến 2018`: read on from each `năm YYYY` found below
+        // `năm 2012 đến 2018`: read on from each `năm YYYY` found above
         // rather than with one more pass of a regex over the whole text.
-        for c in captures_resuming(&self.year, text, "all") {
-            let r = whole(&c);
+        for c in &years {
+            let r = whole(c);
             if let Some((end, y2)) = year_after_den(text, r.end) {
                 spans.push((r.start..end, &text[r.end - 4..r.end], y2));
             }

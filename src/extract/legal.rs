@@ -11,7 +11,10 @@ use std::ops::Range;
 
 use regex::Regex;
 
-use super::text::{after, alternation, before, captures_resuming, compile, key, WORD_END};
+use super::text::{
+    after, alternation, before, capitalized_alternation, captures_after, captures_resuming,
+    compile, key, Before, WORD_END,
+};
 use super::{Claims, Entities};
 use crate::error::PatternError;
 use crate::normalize::syllable::{place_tones, TonePlacement};
@@ -103,8 +106,11 @@ impl LegalExtractor {
         let types = alternation(p.doc_types.iter().map(|t| t.name.as_str()));
         let type_before =
             format!(r"(?i)(?:^|[^\p{{L}}])(?P<type>{types})[\s:]*(?:(?P<so>số)[\s:]*)?$");
+        // Only a capitalized type word cites (`đã hướng dẫn 25 xã` is a verb
+        // and a count, `Hướng dẫn 25` a document), so only those are sought.
+        let capitalized = capitalized_alternation(p.doc_types.iter().map(|t| t.name.as_str()));
         let short = format!(
-            r"(?i)(?:^|[^\p{{L}}])(?P<type>{types})[ \t]+(?:số[ \t]*:?[ \t]*)?(?P<num>\d{{1,4}}){WORD_END}"
+            r"(?P<type>{capitalized})[ \t]+(?:(?i:số)[ \t]*:?[ \t]*)?(?P<num>\d{{1,4}}){WORD_END}"
         );
         let date = r"ngày\s+(?:(?P<d1>\d{1,2})\s*[/.-]\s*(?P<m1>\d{1,2})\s*[/.-]\s*(?P<y1>\d{4}|\d{2})|(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>\d{4}))\b";
 
@@ -451,7 +457,7 @@ impl LegalExtractor {
     /// `Thông tư 23`, `Chỉ thị số 07`: a type word and a bare number.
     fn short_references(&self, text: &str, map: &mut OffsetMap, claims: &Claims) -> Vec<Found> {
         let mut out = Vec::new();
-        for caps in captures_resuming(&self.short, text, "num") {
+        for caps in captures_after(&self.short, text, Before::NotLetter, "num") {
             let (Some(ty), Some(num)) = (caps.name("type"), caps.name("num")) else {
                 continue;
             };
@@ -460,13 +466,7 @@ impl LegalExtractor {
                 continue;
             }
             let rest = after(text, num.end(), 48);
-            // Capitalized: `đã hướng dẫn 25 xã` is a verb and a count, while
-            // `Hướng dẫn 25` cites a document.
-            let capitalized = ty.as_str().starts_with(char::is_uppercase);
-            if !capitalized
-                || self.unit_after.is_match(rest)
-                || is_not_short_reference(num.as_str(), rest)
-            {
+            if self.unit_after.is_match(rest) || is_not_short_reference(num.as_str(), rest) {
                 continue;
             }
             let (date, issuer, tail_end) = self.tail(text, num.end());

@@ -14,7 +14,7 @@ use std::collections::HashSet;
 
 use regex::Regex;
 
-use super::text::{compile, key, WORD_START};
+use super::text::{captures_after, compile, key, Before};
 use super::{Claims, Entities};
 use crate::error::PatternError;
 use crate::normalize::OffsetMap;
@@ -42,10 +42,7 @@ impl NamedLawExtractor {
         titles.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
         Ok(NamedLawExtractor {
             // Capital letter only: `luật pháp` is the common noun.
-            head: compile(
-                "named_laws.tsv",
-                &format!(r"{WORD_START}(?P<type>Bộ luật|Luật|Pháp lệnh)[ \t]+"),
-            )?,
+            head: compile("named_laws.tsv", r"(?P<type>Bộ luật|Luật|Pháp lệnh)[ \t]+")?,
             titles,
             stops: p.law_stops.iter().map(|w| key(w)).collect(),
             not: p.law_not.iter().map(|w| key(w)).collect(),
@@ -59,7 +56,7 @@ impl NamedLawExtractor {
         claims: &Claims,
         out: &mut Entities,
     ) {
-        for c in self.head.captures_iter(text) {
+        for c in captures_after(&self.head, text, Before::NotWord, "") {
             let (Some(ty), Some(all)) = (c.name("type"), c.get(0)) else {
                 continue;
             };
