@@ -98,18 +98,27 @@ fn alternation_of<'a>(
     phrases: impl IntoIterator<Item = &'a str>,
     pattern: impl Fn(&str) -> String,
 ) -> String {
+    let v = spellings_longest_first(phrases);
+    if v.is_empty() {
+        return r"[^\s\S]".to_string();
+    }
+    v.iter().map(|p| pattern(p)).collect::<Vec<_>>().join("|")
+}
+
+/// The phrases and their other tone placements, once each, longest first:
+/// the order in which an [`alternation`] tries them.
+pub(crate) fn spellings_longest_first<'a>(
+    phrases: impl IntoIterator<Item = &'a str>,
+) -> Vec<String> {
     let mut v: Vec<String> = phrases
         .into_iter()
         .filter(|p| !p.trim().is_empty())
         .flat_map(crate::normalize::spellings)
         .collect();
-    if v.is_empty() {
-        return r"[^\s\S]".to_string();
-    }
     let mut seen = std::collections::HashSet::new();
     v.retain(|p| seen.insert(p.clone()));
     v.sort_by_key(|p| std::cmp::Reverse(p.chars().count()));
-    v.iter().map(|p| pattern(p)).collect::<Vec<_>>().join("|")
+    v
 }
 
 /// The lookup key of a vocabulary phrase: [`crate::normalize::canonical_key`]
