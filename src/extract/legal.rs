@@ -112,7 +112,7 @@ impl LegalExtractor {
         let short = format!(
             r"(?P<type>{capitalized})[ \t]+(?:(?i:số)[ \t]*:?[ \t]*)?(?P<num>\d{{1,4}}){WORD_END}"
         );
-        let date = r"ngày\s+(?:(?P<d1>\d{1,2})\s*[/.-]\s*(?P<m1>\d{1,2})\s*[/.-]\s*(?P<y1>\d{4}|\d{2})|(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>\d{4}))\b";
+        let date = r"ngày\s+(?:(?P<d1>\d{1,2})\s*[/.-]\s*(?P<m1>\d{1,2})\s*[/.-]\s*(?P<y1>\d{4}|\d{2})|(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>\d{4}))";
 
         let mut issuer_phrases: Vec<&str> = Vec::new();
         let mut issuer_names = HashMap::new();
@@ -124,7 +124,9 @@ impl LegalExtractor {
                 issuer_names.insert(key(v), i.name.clone());
             }
         }
-        let issuer_name = format!(r"(?i)^(?:{})\b", alternation(issuer_phrases));
+        // `(?:$|\W)` is `\b` after a name (they all end in a letter) but keeps the
+        // regex on the fast engines, which give up on a Unicode `\b`.
+        let issuer_name = format!(r"(?i)^(?P<name>{})(?:$|\W)", alternation(issuer_phrases));
 
         Ok(LegalExtractor {
             symbol: compile("legal symbol", &symbol)?,
@@ -150,7 +152,7 @@ impl LegalExtractor {
             so_before: compile("legal list item", r"(?i)(?:^|[^\p{L}])(?P<so>số)[\s:]*$")?,
             tail_date: compile(
                 "legal date",
-                &format!(r"^[ \t]*,?\s*(?:ban hành\s+)?{date}"),
+                &format!(r"^(?P<all>[ \t]*,?\s*(?:ban hành\s+)?{date})(?:$|\W)"),
             )?,
             tail_of: compile("legal issuer", r"^[ \t]*,?\s*của\s+")?,
             short: compile("doc_types.tsv", &short)?,
@@ -376,7 +378,7 @@ impl LegalExtractor {
             {
                 date = super::dates::iso_day(d, m, y);
                 if date.is_some() {
-                    pos += c.get(0).map_or(0, |m| m.end());
+                    pos += c.name("all").map_or(0, |m| m.end());
                 }
             }
         }
@@ -396,7 +398,7 @@ impl LegalExtractor {
         // A known name (`Ủy ban nhân dân`, `Bộ Kế hoạch và Đầu tư`) is taken
         // whole; the words after it (`huyện Gia Lâm`) run to the first stop
         // word or punctuation.
-        let known = self.issuer_name.find(s).map(|m| m.end()).unwrap_or(0);
+        let known = self.known_issuer(s).map_or(0, |m| m.end());
         let mut end = known;
         let mut at = known;
         let pieces = s[known..].split_inclusive(char::is_whitespace);
@@ -425,7 +427,7 @@ impl LegalExtractor {
         }
         let phrase = s[..end].split_whitespace().collect::<Vec<_>>().join(" ");
         // Expand a leading abbreviation: `UBND tỉnh` → `Ủy ban nhân dân tỉnh`.
-        let name = match self.issuer_name.find(&phrase) {
+        let name = match self.known_issuer(&phrase) {
             Some(m) => match self.issuer_names.get(&key(m.as_str())) {
                 Some(canon) => format!("{canon}{}", &phrase[m.end()..]),
                 None => phrase,
@@ -433,6 +435,11 @@ impl LegalExtractor {
             None => phrase,
         };
         Some((name, end))
+    }
+
+    /// A known issuer's name or abbreviation at the start of `s`.
+    fn known_issuer<'s>(&self, s: &'s str) -> Option<regex::Match<'s>> {
+        self.issuer_name.captures(s)?.name("name")
     }
 
     /// Items of a list share the list's type word: in `Công văn: số 517/BCĐ

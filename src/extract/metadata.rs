@@ -85,7 +85,7 @@ impl MetadataExtractor {
                 r"^(?P<m>(?:Phần|PHẦN)\s+(?:thứ|THỨ)\s+\S+|(?:Phần|PHẦN|Chương|CHƯƠNG)\s+[IVX\d]+|Điều\s+\d+\.?)[.:]?\s*(?P<t>.*)$",
             )?,
             cell_split: c(r"\t+| {3,}")?,
-            place_word: c(r"^(?:TỈNH|HUYỆN|THÀNH PHỐ|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)\b")?,
+            place_word: c(r"^(?:TỈNH|HUYỆN|THÀNH PHỐ|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)(?:$|\W)")?,
         })
     }
 

@@ -10,7 +10,10 @@ use std::collections::HashMap;
 use regex::Regex;
 
 use super::num::{parse, PointDecimal};
-use super::text::{after, alternation, before, char_before, compile, key, spellings_longest_first};
+use super::text::{
+    after, alternation, before, char_before, compile, key, spellings_longest_first,
+    word_bounded_alternation,
+};
 use super::{Claims, Entities, NumberBytes};
 use crate::error::PatternError;
 use crate::normalize::OffsetMap;
@@ -54,8 +57,8 @@ impl NumberExtractor {
             alternation(p.number_context.iter().map(String::as_str))
         );
         let unit_after = format!(
-            r"(?i)^[ \t]*(?:{})\b",
-            alternation(p.units.iter().map(String::as_str))
+            r"(?i)^[ \t]*(?:{})",
+            word_bounded_alternation(p.units.iter().map(String::as_str))
         );
         let c = compile;
         Ok(NumberExtractor {
@@ -65,7 +68,7 @@ impl NumberExtractor {
             scale_after: c("scales.tsv", &format!(r"(?i)^[ \t]+(?:{scale_words})"))?,
             month_day_before: c("numbers", r"(?i)(?:(?P<month>tháng)|ngày)[ \t]*$")?,
             marker_before: c("numbers", r"(?:^|\n)[ \t]*[-+*•]*[ \t]*\**[ \t]*\(?$")?,
-            doc_number_before: c("numbers", r"(?i)\bsố[ \t]*:[ \t.…]*$")?,
+            doc_number_before: c("numbers", r"(?i)(?:^|\W)số[ \t]*:[ \t.…]*$")?,
             // `Tổng số 30`, `Trong số 30` begin a count, so they are not names.
             name_number_before: c(
                 "numbers",

@@ -86,6 +86,25 @@ pub(crate) fn capitalized_alternation<'a>(phrases: impl IntoIterator<Item = &'a 
     })
 }
 
+/// Like [`alternation`] followed by `\b`, for a regex that is only asked
+/// *whether* it matches, written so it stays on the fast engines, which give
+/// up on a Unicode `\b`: a phrase ending in a word character (`người`) must
+/// be followed by a non-word character or the end, one ending otherwise
+/// (`m²`) by a word character. The phrases are grouped by their ending so
+/// the large `\W` class appears once.
+pub(crate) fn word_bounded_alternation<'a>(phrases: impl IntoIterator<Item = &'a str>) -> String {
+    // Compiled once: a Unicode `\w` is large.
+    let word = regex::Regex::new(r"\w$").ok();
+    let (words, others): (Vec<&str>, Vec<&str>) = phrases
+        .into_iter()
+        .partition(|p| word.as_ref().is_some_and(|w| w.is_match(p)));
+    format!(
+        r"(?:{})(?:$|\W)|(?:{})\w",
+        alternation(words),
+        alternation(others)
+    )
+}
+
 /// One phrase as a regex: escaped, any whitespace run between its words.
 fn phrase_pattern(p: &str) -> String {
     p.split_whitespace()
@@ -260,6 +279,30 @@ mod tests {
         }
         for no in ["thông tư", "đề án", "Thôngtư"] {
             assert!(!re.is_match(no), "{no:?} should not match");
+        }
+    }
+
+    #[test]
+    fn a_word_bounded_alternation_matches_where_a_word_boundary_would() {
+        let phrases = ["km²", "km", "người"];
+        let ours = regex::Regex::new(&format!(
+            "^[ \t]*(?:{})",
+            super::word_bounded_alternation(phrases)
+        ))
+        .expect("test regex");
+        let with_b = regex::Regex::new(&format!("^[ \t]*(?:{})\\b", super::alternation(phrases)))
+            .expect("test regex");
+        for rest in [
+            " km² đất",
+            " km²",
+            " km2",
+            " kmx",
+            " người dân",
+            " người",
+            " ngườii",
+            " km² x",
+        ] {
+            assert_eq!(ours.is_match(rest), with_b.is_match(rest), "{rest:?}");
         }
     }
 
