@@ -12,8 +12,8 @@ use std::ops::Range;
 use regex::Regex;
 
 use super::text::{
-    after, alternation, before, capitalized_alternation, captures_after, captures_resuming,
-    compile, key, Before, WORD_END,
+    after, alternation, before, capitalized_alternation, captures_after, compile, key, Before,
+    WORD_END,
 };
 use super::{Claims, Entities};
 use crate::error::PatternError;
@@ -99,9 +99,7 @@ impl LegalExtractor {
         );
         let num_year = format!(r"(?P<n3>\d{{1,5}})/(?P<y3>{YEAR})");
         // `số06/2013/NĐ-CP`: a glued `số` is the only letter allowed before the number.
-        let symbol = format!(
-            r"(?:^|[^\p{{L}}\p{{N}}/.,]|[Ss]ố)(?P<sym>{state}|{party}|{num_year}){WORD_END}"
-        );
+        let symbol = format!(r"(?P<sym>{state}|{party}|{num_year}){WORD_END}");
 
         let types = alternation(p.doc_types.iter().map(|t| t.name.as_str()));
         let type_before =
@@ -272,7 +270,7 @@ impl LegalExtractor {
     ) {
         let mut found: Vec<Found> = Vec::new();
         let mut last_end = 0;
-        for caps in captures_resuming(&self.symbol, text, "sym") {
+        for caps in captures_after(&self.symbol, text, Before::Symbol, "sym") {
             let Some(sym) = caps.name("sym") else {
                 continue;
             };

@@ -146,35 +146,6 @@ pub(crate) fn key(s: &str) -> String {
     crate::normalize::canonical_key(s)
 }
 
-/// Like `Regex::captures_iter`, but each search resumes where group `group`
-/// ended rather than where the match ended, so the boundary character that
-/// [`WORD_END`] consumed after one entity can be the boundary before the next
-/// (`06/2013/NĐ-CP 07/CT-BCA-V28`).
-pub(crate) fn captures_resuming<'r, 't>(
-    re: &'r regex::Regex,
-    text: &'t str,
-    group: &'static str,
-) -> impl Iterator<Item = regex::Captures<'t>> + 'r
-where
-    't: 'r,
-{
-    let mut pos = 0;
-    std::iter::from_fn(move || {
-        if pos > text.len() {
-            return None;
-        }
-        let c = re.captures_at(text, pos)?;
-        let end = c.name(group).or_else(|| c.get(0)).map_or(pos, |m| m.end());
-        pos = if end > pos {
-            end
-        } else {
-            // An empty match: step over one character to make progress.
-            pos + text[pos..].chars().next().map_or(1, char::len_utf8)
-        };
-        Some(c)
-    })
-}
-
 /// What may stand right before a match of a whole-document regex, checked by
 /// [`captures_after`] in place of a leading `(?:^|[^…])` in the regex.
 #[derive(Clone, Copy)]
@@ -183,14 +154,26 @@ pub(crate) enum Before {
     NotWord,
     /// Start of text or not a letter: `(?:^|[^\p{L}])`.
     NotLetter,
+    /// A citation's number: start of text, not a letter, digit, `/`, `.` or
+    /// `,`, or a glued `số` (`số06/2013/NĐ-CP`):
+    /// `(?:^|[^\p{L}\p{N}/.,]|[Ss]ố)`.
+    Symbol,
 }
 
 impl Before {
-    fn allows(self, c: Option<char>) -> bool {
-        match (self, c) {
-            (_, None) => true,
-            (Before::NotWord, Some(c)) => !(c.is_alphabetic() || c.is_numeric()),
-            (Before::NotLetter, Some(c)) => !c.is_alphabetic(),
+    /// Whether a match may start at byte `at` of `text`.
+    fn allows(self, text: &str, at: usize) -> bool {
+        let Some(c) = char_before(text, at) else {
+            return true;
+        };
+        match self {
+            Before::NotWord => !(c.is_alphabetic() || c.is_numeric()),
+            Before::NotLetter => !c.is_alphabetic(),
+            Before::Symbol => {
+                !(c.is_alphabetic() || c.is_numeric() || matches!(c, '/' | '.' | ','))
+                    || text[..at].ends_with("số")
+                    || text[..at].ends_with("Số")
+            }
         }
     }
 }
@@ -198,8 +181,10 @@ impl Before {
 /// The matches of `re` that `before` allows, found as if the regex began
 /// with that boundary: a match refused for the character before it does not
 /// hide one starting inside it, since the search goes on one character
-/// later. Each search resumes where group `group` (else the match) ended,
-/// like [`captures_resuming`].
+/// later. Each search resumes where group `group` (else the match) ended
+/// rather than where the match ended, so the boundary character that
+/// [`WORD_END`] consumed after one entity can be the boundary before the next
+/// (`06/2013/NĐ-CP 07/CT-BCA-V28`).
 pub(crate) fn captures_after<'r, 't>(
     re: &'r regex::Regex,
     text: &'t str,
@@ -216,7 +201,7 @@ where
         }
         let c = re.captures_at(text, pos)?;
         let whole = c.get(0).map_or(pos..pos, |m| m.range());
-        if !before.allows(char_before(text, whole.start)) {
+        if !before.allows(text, whole.start) {
             pos = whole.start + char_at(text, whole.start).map_or(1, char::len_utf8);
             continue;
         }
