@@ -164,6 +164,9 @@ pub struct Interp<'a> {
     /// The last `Tf`: resources (by address), font name, font. Writers set
     /// the same font on every line; this skips the dictionary lookups.
     last_font: Option<(usize, Vec<u8>, Option<u16>)>,
+    /// The linear part of the last text rendering matrix (as bits) and its
+    /// horizontal and vertical scales.
+    scales: Option<([u32; 4], f32, f32)>,
 }
 
 impl<'a> Interp<'a> {
@@ -182,6 +185,7 @@ impl<'a> Interp<'a> {
             forms: Vec::new(),
             path: None,
             last_font: None,
+            scales: None,
         }
     }
 
@@ -422,32 +426,37 @@ impl<'a> Interp<'a> {
 
     fn show(&mut self, s: u32, e: u32) {
         let Some(fi) = self.gs.font else { return };
-        let doc_fonts = &self.fonts.fonts;
-        let Some(font) = doc_fonts.get(usize::from(fi)) else {
+        let Some(font) = self.fonts.fonts.get_mut(usize::from(fi)) else {
             return;
         };
         let gs = self.gs;
         let m = mul(&self.tm, &gs.ctm);
-        let x_scale = m[0].hypot(m[1]);
-        let size = gs.size.abs() * m[2].hypot(m[3]);
+        // Within a TJ array only the translation moves: the scales are
+        // worked out again only when the matrix turns or stretches.
+        let lin = [m[0], m[1], m[2], m[3]].map(f32::to_bits);
+        let (x_scale, y_scale) = match self.scales {
+            Some((k, x, y)) if k == lin => (x, y),
+            _ => {
+                let (x, y) = (m[0].hypot(m[1]), m[2].hypot(m[3]));
+                self.scales = Some((lin, x, y));
+                (x, y)
+            }
+        };
+        let size = gs.size.abs() * y_scale;
         let rotated = m[1].abs() > 0.1 * m[0].abs() || m[0] < 0.0;
         let bytes = self.bytes.get(s as usize..e as usize).unwrap_or(&[]);
+        let out = &mut *self.out;
         let mut i = 0;
         let mut x = 0.0f32;
         while i < bytes.len() {
             let (code, len) = font.next_code(&bytes[i..]);
             i += len;
-            let w0 = font.width(code) * gs.size;
-            let start = self.out.text.len();
-            if !font.push_text(code, &mut self.out.text) {
-                // A code with no text still takes its place.
-                self.out.text.push('\u{FFFD}');
-            }
-            let text = &self.out.text[start..];
-            let space = text.chars().all(|c| c.is_whitespace() || c == '\u{A0}');
-            let len16 = u16::try_from(text.len()).unwrap_or(0);
-            if self.out.glyphs.len() < MAX_GLYPHS_PER_PAGE && len16 > 0 {
-                self.out.glyphs.push(Glyph {
+            let start = out.text.len();
+            let (width, space) = font.push_code(code, &mut out.text);
+            let w0 = width * gs.size;
+            let len16 = u16::try_from(out.text.len() - start).unwrap_or(0);
+            if out.glyphs.len() < MAX_GLYPHS_PER_PAGE && len16 > 0 {
+                out.glyphs.push(Glyph {
                     x: m[0] * x + m[2] * gs.rise + m[4],
                     y: m[1] * x + m[3] * gs.rise + m[5],
                     w: w0 * gs.h_scale * x_scale,
@@ -459,7 +468,7 @@ impl<'a> Interp<'a> {
                     rotated,
                 });
             } else {
-                self.out.text.truncate(start);
+                out.text.truncate(start);
             }
             let word = if len == 1 && code == 32 {
                 gs.word_spacing

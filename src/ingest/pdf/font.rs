@@ -36,7 +36,34 @@ pub struct Font {
     /// The legacy encoding this font's codes are in, and whether it draws
     /// every letter as a capital (`.VnTimeH`).
     pub legacy: Option<(Legacy, bool)>,
+    /// Each code below [`CACHED_CODES`] as it was first resolved: a glyph
+    /// then costs an index and a copy, not CMap and width lookups.
+    codes: Vec<Code>,
+    /// The text of the cached codes.
+    texts: String,
 }
+
+/// A code's text (a range of [`Font::texts`]), advance and blankness.
+#[derive(Debug, Clone, Copy)]
+struct Code {
+    start: u32,
+    len: u32,
+    width: f32,
+    space: bool,
+}
+
+impl Code {
+    const UNRESOLVED: Code = Code {
+        start: 0,
+        len: u32::MAX,
+        width: 0.0,
+        space: false,
+    };
+}
+
+/// Codes resolved once and kept: every code of a simple font, and the
+/// glyph ids of a subset CID font (numbered from 1 up).
+const CACHED_CODES: u32 = 4096;
 
 /// Most codes a simple font has.
 const SIMPLE_CODES: usize = 256;
@@ -75,6 +102,8 @@ impl Font {
             default_width: 1.0,
             scale: 0.001,
             legacy,
+            codes: Vec::new(),
+            texts: String::new(),
         };
         if font.composite {
             font.load_composite(doc, dict);
@@ -294,7 +323,7 @@ impl Font {
     }
 
     /// Advance of a code in text space units per unit of font size.
-    pub fn width(&self, code: u32) -> f32 {
+    fn width(&self, code: u32) -> f32 {
         if self.composite {
             let cid = self.encoding.as_ref().map_or(code, |e| e.cid(code));
             let i = self.cid_widths.partition_point(|r| r.0 <= cid);
@@ -309,8 +338,45 @@ impl Font {
             .unwrap_or(self.default_width)
     }
 
+    /// Appends the text of a code (U+FFFD when the font gives none) and
+    /// returns its advance in text space units per unit of font size and
+    /// whether the text is blank (a space glyph).
+    pub fn push_code(&mut self, code: u32, out: &mut String) -> (f32, bool) {
+        if let Some(c) = self.codes.get(code as usize).filter(|c| c.len != u32::MAX) {
+            let (s, e) = (c.start as usize, c.start as usize + c.len as usize);
+            out.push_str(self.texts.get(s..e).unwrap_or(""));
+            return (c.width, c.space);
+        }
+        let start = out.len();
+        if !self.push_text(code, out) {
+            // A code with no text still takes its place.
+            out.push('\u{FFFD}');
+        }
+        let text = &out[start..];
+        let space = text.chars().all(|c| c.is_whitespace() || c == '\u{A0}');
+        let width = self.width(code);
+        if code < CACHED_CODES {
+            let i = code as usize;
+            if self.codes.len() <= i {
+                self.codes.resize(i + 1, Code::UNRESOLVED);
+            }
+            if let (Ok(start), Ok(len)) =
+                (u32::try_from(self.texts.len()), u32::try_from(text.len()))
+            {
+                self.texts.push_str(text);
+                self.codes[i] = Code {
+                    start,
+                    len,
+                    width,
+                    space,
+                };
+            }
+        }
+        (width, space)
+    }
+
     /// Appends the text of a code; false when the font gives none.
-    pub fn push_text(&self, code: u32, out: &mut String) -> bool {
+    fn push_text(&self, code: u32, out: &mut String) -> bool {
         if let Some(tu) = &self.to_unicode {
             if tu.push_text(code, out) {
                 return true;
