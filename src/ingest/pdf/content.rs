@@ -134,6 +134,18 @@ impl Default for GState {
     }
 }
 
+/// What the strings shown under one text state share: the font, the
+/// linear part of the text rendering matrix and the scales taken from it.
+#[derive(Clone, Copy)]
+struct Pen {
+    font: u16,
+    m: [f32; 4],
+    x_scale: f32,
+    /// Font size in page space.
+    size: f32,
+    rotated: bool,
+}
+
 #[derive(Debug, Clone, Copy)]
 enum Operand {
     Num(f32),
@@ -158,6 +170,8 @@ pub struct Interp<'a> {
     tlm: Matrix,
     operands: Vec<Operand>,
     bytes: Vec<u8>,
+    /// The decoded bytes of one string of a `[…] TJ` read in one pass.
+    scratch: Vec<u8>,
     forms: Vec<ObjectId>,
     /// Bounding box of the current path in page space.
     path: Option<[f32; 4]>,
@@ -182,6 +196,7 @@ impl<'a> Interp<'a> {
             tlm: IDENTITY,
             operands: Vec::new(),
             bytes: Vec::new(),
+            scratch: Vec::new(),
             forms: Vec::new(),
             path: None,
             last_font: None,
@@ -194,27 +209,107 @@ impl<'a> Interp<'a> {
         let mut lx = Lexer { data, pos: 0 };
         self.operands.clear();
         self.bytes.clear();
-        while let Some(tok) = lx.next(&mut self.bytes) {
-            match tok {
-                Token::Operand(op) => {
-                    if self.operands.len() < MAX_OPERANDS {
-                        self.operands.push(op);
+        loop {
+            // Nearly all the text of a page is in `[…] TJ` arrays: they are
+            // shown as they are read, not gathered as operands first.
+            if lx.skip_blank() == Some(b'[') && self.tj_array(&mut lx) {
+                self.operands.clear();
+                self.bytes.clear();
+            } else {
+                let Some(tok) = lx.next(&mut self.bytes) else {
+                    break;
+                };
+                match tok {
+                    Token::Operand(op) => {
+                        if self.operands.len() < MAX_OPERANDS {
+                            self.operands.push(op);
+                        }
                     }
-                }
-                Token::Operator(op) => {
-                    if op == b"BI" {
-                        lx.skip_inline_image();
-                    } else {
-                        self.operator(op, resources);
+                    Token::Operator(op) => {
+                        if op == b"BI" {
+                            lx.skip_inline_image();
+                        } else {
+                            self.operator(op, resources);
+                        }
+                        self.operands.clear();
+                        self.bytes.clear();
                     }
-                    self.operands.clear();
-                    self.bytes.clear();
                 }
             }
             if self.out.glyphs.len() >= MAX_GLYPHS_PER_PAGE {
                 break;
             }
         }
+    }
+
+    /// At a `[`: reads an array of strings and numbers and, when `TJ`
+    /// follows, shows it and returns true. Anything else (another
+    /// operator, a name, a nested array, a very long array) is undone and
+    /// left to the general path, which reads it the same way.
+    fn tj_array(&mut self, lx: &mut Lexer) -> bool {
+        let mark = lx.pos;
+        let (glyphs, text, tm) = (self.out.glyphs.len(), self.out.text.len(), self.tm);
+        lx.pos += 1;
+        let pen = self.pen();
+        // Past this many operands the general path drops the rest.
+        let room = MAX_OPERANDS.saturating_sub(self.operands.len() + 2);
+        let mut items = 0usize;
+        let done = loop {
+            items += 1;
+            if items > room {
+                break false;
+            }
+            match lx.skip_blank() {
+                Some(b']') => {
+                    lx.pos += 1;
+                    break lx.operator_follows(b"TJ");
+                }
+                Some(b'<') if lx.data.get(lx.pos + 1) != Some(&b'<') => {
+                    lx.pos += 1;
+                    match pen.filter(|p| self.fonts.fonts[usize::from(p.font)].is_simple()) {
+                        // A simple font's codes are the string's bytes:
+                        // each is placed as it is decoded.
+                        Some(pen) => {
+                            let mut placer = Placer::new(self, &pen);
+                            lx.hex_each(|b| placer.glyph(u32::from(b), 1));
+                            let x = placer.x;
+                            self.advance(x);
+                        }
+                        None => {
+                            self.scratch.clear();
+                            lx.hex(&mut self.scratch);
+                            self.show_scratch(pen);
+                        }
+                    }
+                }
+                Some(b'(') => {
+                    lx.pos += 1;
+                    self.scratch.clear();
+                    lx.literal(&mut self.scratch);
+                    self.show_scratch(pen);
+                }
+                Some(b'+' | b'-' | b'.' | b'0'..=b'9') => {
+                    let n = lx.number();
+                    let tx = -n / 1000.0 * self.gs.size * self.gs.h_scale;
+                    self.advance(tx);
+                }
+                _ => break false,
+            }
+        };
+        if !done {
+            self.out.glyphs.truncate(glyphs);
+            self.out.text.truncate(text);
+            self.tm = tm;
+            lx.pos = mark;
+        }
+        done
+    }
+
+    fn show_scratch(&mut self, pen: Option<Pen>) {
+        let Some(pen) = pen else { return };
+        let bytes = std::mem::take(&mut self.scratch);
+        self.show_with(&pen, &bytes);
+        self.scratch = bytes;
     }
 
     fn nums<const N: usize>(&self) -> Option<[f32; N]> {
@@ -425,12 +520,17 @@ impl<'a> Interp<'a> {
     }
 
     fn show(&mut self, s: u32, e: u32) {
-        let Some(fi) = self.gs.font else { return };
-        let Some(font) = self.fonts.fonts.get_mut(usize::from(fi)) else {
-            return;
-        };
-        let gs = self.gs;
-        let m = mul(&self.tm, &gs.ctm);
+        let Some(pen) = self.pen() else { return };
+        let bytes = std::mem::take(&mut self.bytes);
+        self.show_with(&pen, bytes.get(s as usize..e as usize).unwrap_or(&[]));
+        self.bytes = bytes;
+    }
+
+    /// The font and matrix strings are shown with; `None` without a font.
+    fn pen(&mut self) -> Option<Pen> {
+        let font = self.gs.font?;
+        self.fonts.fonts.get(usize::from(font))?;
+        let m = mul(&self.tm, &self.gs.ctm);
         // Within a TJ array only the translation moves: the scales are
         // worked out again only when the matrix turns or stretches.
         let lin = [m[0], m[1], m[2], m[3]].map(f32::to_bits);
@@ -442,41 +542,26 @@ impl<'a> Interp<'a> {
                 (x, y)
             }
         };
-        let size = gs.size.abs() * y_scale;
-        let rotated = m[1].abs() > 0.1 * m[0].abs() || m[0] < 0.0;
-        let bytes = self.bytes.get(s as usize..e as usize).unwrap_or(&[]);
-        let out = &mut *self.out;
+        Some(Pen {
+            font,
+            m: [m[0], m[1], m[2], m[3]],
+            x_scale,
+            size: self.gs.size.abs() * y_scale,
+            rotated: m[1].abs() > 0.1 * m[0].abs() || m[0] < 0.0,
+        })
+    }
+
+    /// Shows a string's bytes from the current point and moves past them.
+    /// The pen stays valid while only the text matrix's translation moves.
+    fn show_with(&mut self, pen: &Pen, bytes: &[u8]) {
+        let mut placer = Placer::new(self, pen);
         let mut i = 0;
-        let mut x = 0.0f32;
         while i < bytes.len() {
-            let (code, len) = font.next_code(&bytes[i..]);
+            let (code, len) = placer.font.next_code(&bytes[i..]);
             i += len;
-            let start = out.text.len();
-            let (width, space) = font.push_code(code, &mut out.text);
-            let w0 = width * gs.size;
-            let len16 = u16::try_from(out.text.len() - start).unwrap_or(0);
-            if out.glyphs.len() < MAX_GLYPHS_PER_PAGE && len16 > 0 {
-                out.glyphs.push(Glyph {
-                    x: m[0] * x + m[2] * gs.rise + m[4],
-                    y: m[1] * x + m[3] * gs.rise + m[5],
-                    w: w0 * gs.h_scale * x_scale,
-                    size,
-                    start: start as u32,
-                    len: len16,
-                    font: fi,
-                    space,
-                    rotated,
-                });
-            } else {
-                out.text.truncate(start);
-            }
-            let word = if len == 1 && code == 32 {
-                gs.word_spacing
-            } else {
-                0.0
-            };
-            x += (w0 + gs.char_spacing + word) * gs.h_scale;
+            placer.glyph(code, len);
         }
+        let x = placer.x;
         self.advance(x);
     }
 
@@ -550,6 +635,68 @@ impl<'a> Interp<'a> {
     }
 }
 
+/// Places the glyphs of one string from the current point.
+struct Placer<'p> {
+    font: &'p mut Font,
+    out: &'p mut PageText,
+    gs: &'p GState,
+    pen: &'p Pen,
+    /// The translation of the text rendering matrix at the string's start.
+    e: f32,
+    f: f32,
+    /// Advance so far, in text space.
+    x: f32,
+}
+
+impl<'p> Placer<'p> {
+    fn new(interp: &'p mut Interp<'_>, pen: &'p Pen) -> Self {
+        // The translation of `mul(tm, ctm)`, computed as it computes it.
+        let (t, c) = (&interp.tm, &interp.gs.ctm);
+        let e = t[4] * c[0] + t[5] * c[2] + c[4];
+        let f = t[4] * c[1] + t[5] * c[3] + c[5];
+        Placer {
+            // The pen was made from a font in the cache.
+            font: &mut interp.fonts.fonts[usize::from(pen.font)],
+            out: &mut *interp.out,
+            gs: &interp.gs,
+            pen,
+            e,
+            f,
+            x: 0.0,
+        }
+    }
+
+    #[inline]
+    fn glyph(&mut self, code: u32, len: usize) {
+        let (gs, pen, m, out) = (self.gs, self.pen, &self.pen.m, &mut *self.out);
+        let start = out.text.len();
+        let (width, space) = self.font.push_code(code, &mut out.text);
+        let w0 = width * gs.size;
+        let len16 = u16::try_from(out.text.len() - start).unwrap_or(0);
+        if out.glyphs.len() < MAX_GLYPHS_PER_PAGE && len16 > 0 {
+            out.glyphs.push(Glyph {
+                x: m[0] * self.x + m[2] * gs.rise + self.e,
+                y: m[1] * self.x + m[3] * gs.rise + self.f,
+                w: w0 * gs.h_scale * pen.x_scale,
+                size: pen.size,
+                start: start as u32,
+                len: len16,
+                font: pen.font,
+                space,
+                rotated: pen.rotated,
+            });
+        } else {
+            out.text.truncate(start);
+        }
+        let word = if len == 1 && code == 32 {
+            gs.word_spacing
+        } else {
+            0.0
+        };
+        self.x += (w0 + gs.char_spacing + word) * gs.h_scale;
+    }
+}
+
 enum Token<'a> {
     Operand(Operand),
     Operator(&'a [u8]),
@@ -560,20 +707,52 @@ struct Lexer<'a> {
     pos: usize,
 }
 
+/// Byte classes, looked up once per byte: white space, delimiter (white
+/// space included), and the value of a hex digit.
+const WHITE: u8 = 1;
+const DELIM: u8 = 2;
+const HEX: u8 = 4;
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'\x0C' | 0) {
+            t[c] = WHITE | DELIM;
+        }
+        if matches!(
+            b,
+            b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
+        ) {
+            t[c] = DELIM;
+        }
+        if b.is_ascii_hexdigit() {
+            t[c] = HEX;
+        }
+        c += 1;
+    }
+    t
+};
+
 fn is_white(c: u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b'\x0C' | 0)
+    CLASS[usize::from(c)] & WHITE != 0
 }
 
 fn is_delim(c: u8) -> bool {
-    is_white(c)
-        || matches!(
-            c,
-            b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
-        )
+    CLASS[usize::from(c)] & DELIM != 0
+}
+
+/// The value of a hex digit, if `c` is one.
+fn hex_value(c: u8) -> Option<u8> {
+    (CLASS[usize::from(c)] & HEX != 0).then(|| match c {
+        b'0'..=b'9' => c - b'0',
+        _ => (c | 0x20) - b'a' + 10,
+    })
 }
 
 impl<'a> Lexer<'a> {
-    fn next(&mut self, bytes: &mut Vec<u8>) -> Option<Token<'a>> {
+    /// Skips white space and comments; the next byte, not consumed.
+    fn skip_blank(&mut self) -> Option<u8> {
         let d = self.data;
         loop {
             let &c = d.get(self.pos)?;
@@ -584,10 +763,26 @@ impl<'a> Lexer<'a> {
                     self.pos += 1;
                 }
             } else {
-                break;
+                return Some(c);
             }
         }
-        let c = d[self.pos];
+    }
+
+    /// Whether the next token is the operator `op`; if so it is consumed.
+    fn operator_follows(&mut self, op: &[u8]) -> bool {
+        self.skip_blank();
+        let end = self.pos + op.len();
+        let found = self.data.get(self.pos..end) == Some(op)
+            && self.data.get(end).is_none_or(|&c| is_delim(c));
+        if found {
+            self.pos = end;
+        }
+        found
+    }
+
+    fn next(&mut self, bytes: &mut Vec<u8>) -> Option<Token<'a>> {
+        let d = self.data;
+        let c = self.skip_blank()?;
         let op = match c {
             b'(' => {
                 self.pos += 1;
@@ -602,23 +797,7 @@ impl<'a> Lexer<'a> {
             b'<' => {
                 self.pos += 1;
                 let start = bytes.len() as u32;
-                let mut half: Option<u8> = None;
-                while let Some(&h) = d.get(self.pos) {
-                    self.pos += 1;
-                    if h == b'>' {
-                        break;
-                    }
-                    let Some(v) = (h as char).to_digit(16) else {
-                        continue;
-                    };
-                    match half.take() {
-                        Some(hi) => bytes.push((hi << 4) | v as u8),
-                        None => half = Some(v as u8),
-                    }
-                }
-                if let Some(hi) = half {
-                    bytes.push(hi << 4);
-                }
+                self.hex(bytes);
                 Operand::Str(start, bytes.len() as u32)
             }
             b'>' => {
@@ -664,13 +843,7 @@ impl<'a> Lexer<'a> {
                 self.pos += 1;
                 Operand::Other
             }
-            b'+' | b'-' | b'.' | b'0'..=b'9' => {
-                let start = self.pos;
-                while self.pos < d.len() && !is_delim(d[self.pos]) {
-                    self.pos += 1;
-                }
-                Operand::Num(parse_number(&d[start..self.pos]))
-            }
+            b'+' | b'-' | b'.' | b'0'..=b'9' => Operand::Num(self.number()),
             _ => {
                 let start = self.pos;
                 while self.pos < d.len() && !is_delim(d[self.pos]) {
@@ -684,6 +857,43 @@ impl<'a> Lexer<'a> {
             }
         };
         Some(Token::Operand(op))
+    }
+
+    /// A number token, up to the next delimiter.
+    fn number(&mut self) -> f32 {
+        let rest = self.data.get(self.pos..).unwrap_or(&[]);
+        let len = rest.iter().position(|&c| is_delim(c)).unwrap_or(rest.len());
+        self.pos += len;
+        parse_number(&rest[..len])
+    }
+
+    /// A hex string after its `<`, into `out`.
+    fn hex(&mut self, out: &mut Vec<u8>) {
+        self.hex_each(|b| out.push(b));
+    }
+
+    /// A hex string after its `<`, byte by byte: other bytes than hex
+    /// digits are skipped, an odd last digit is followed by 0.
+    #[inline]
+    fn hex_each(&mut self, mut each: impl FnMut(u8)) {
+        let d = self.data;
+        let mut half: Option<u8> = None;
+        while let Some(&h) = d.get(self.pos) {
+            self.pos += 1;
+            if h == b'>' {
+                break;
+            }
+            let Some(v) = hex_value(h) else {
+                continue;
+            };
+            match half.take() {
+                Some(hi) => each((hi << 4) | v),
+                None => half = Some(v),
+            }
+        }
+        if let Some(hi) = half {
+            each(hi << 4);
+        }
     }
 
     /// A literal string after its `(`: balanced parentheses and escapes.

@@ -43,19 +43,26 @@ pub struct Font {
     texts: String,
 }
 
-/// A code's text (a range of [`Font::texts`]), advance and blankness.
+/// A code's text, advance and blankness.
 #[derive(Debug, Clone, Copy)]
 struct Code {
-    start: u32,
-    len: u32,
+    text: CodeText,
     width: f32,
     space: bool,
 }
 
+#[derive(Debug, Clone, Copy)]
+enum CodeText {
+    Unresolved,
+    /// One character, the common case: pushed without a copy call.
+    Char(char),
+    /// A range of [`Font::texts`] (a ligature, or no text at all).
+    Range(u32, u32),
+}
+
 impl Code {
     const UNRESOLVED: Code = Code {
-        start: 0,
-        len: u32::MAX,
+        text: CodeText::Unresolved,
         width: 0.0,
         space: false,
     };
@@ -302,11 +309,19 @@ impl Font {
         }
     }
 
+    /// Whether each byte of a string is one code.
+    pub fn is_simple(&self) -> bool {
+        !self.composite
+    }
+
     /// The next code in `bytes` (non-empty) and its length in bytes.
+    #[inline]
     pub fn next_code(&self, bytes: &[u8]) -> (u32, usize) {
-        let len = if !self.composite {
-            1
-        } else if let Some(enc) = &self.encoding {
+        if !self.composite {
+            // Simple fonts: one byte a code.
+            return (bytes.first().map_or(0, |&b| u32::from(b)), 1);
+        }
+        let len = if let Some(enc) = &self.encoding {
             enc.code_len(bytes, 2)
         } else if let Some(tu) = self.to_unicode.as_ref().filter(|t| t.has_codespace()) {
             // Identity encodings are two bytes; a ToUnicode codespace that
@@ -341,12 +356,28 @@ impl Font {
     /// Appends the text of a code (U+FFFD when the font gives none) and
     /// returns its advance in text space units per unit of font size and
     /// whether the text is blank (a space glyph).
+    #[inline]
     pub fn push_code(&mut self, code: u32, out: &mut String) -> (f32, bool) {
-        if let Some(c) = self.codes.get(code as usize).filter(|c| c.len != u32::MAX) {
-            let (s, e) = (c.start as usize, c.start as usize + c.len as usize);
-            out.push_str(self.texts.get(s..e).unwrap_or(""));
-            return (c.width, c.space);
+        if let Some(c) = self.codes.get(code as usize) {
+            match c.text {
+                CodeText::Char(ch) => {
+                    out.push(ch);
+                    return (c.width, c.space);
+                }
+                CodeText::Range(s, len) => {
+                    let (s, e) = (s as usize, s as usize + len as usize);
+                    out.push_str(self.texts.get(s..e).unwrap_or(""));
+                    return (c.width, c.space);
+                }
+                CodeText::Unresolved => {}
+            }
         }
+        self.resolve(code, out)
+    }
+
+    /// [`Font::push_code`] the first time a code is seen.
+    #[inline(never)]
+    fn resolve(&mut self, code: u32, out: &mut String) -> (f32, bool) {
         let start = out.len();
         if !self.push_text(code, out) {
             // A code with no text still takes its place.
@@ -360,16 +391,19 @@ impl Font {
             if self.codes.len() <= i {
                 self.codes.resize(i + 1, Code::UNRESOLVED);
             }
-            if let (Ok(start), Ok(len)) =
-                (u32::try_from(self.texts.len()), u32::try_from(text.len()))
-            {
-                self.texts.push_str(text);
-                self.codes[i] = Code {
-                    start,
-                    len,
-                    width,
-                    space,
-                };
+            let mut chars = text.chars();
+            let text = match (chars.next(), chars.next()) {
+                (Some(c), None) => Some(CodeText::Char(c)),
+                _ => u32::try_from(self.texts.len())
+                    .ok()
+                    .zip(u32::try_from(text.len()).ok())
+                    .map(|(start, len)| {
+                        self.texts.push_str(text);
+                        CodeText::Range(start, len)
+                    }),
+            };
+            if let Some(text) = text {
+                self.codes[i] = Code { text, width, space };
             }
         }
         (width, space)
