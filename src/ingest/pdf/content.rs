@@ -251,8 +251,33 @@ impl<'a> Interp<'a> {
         let (glyphs, text, tm) = (self.out.glyphs.len(), self.out.text.len(), self.tm);
         lx.pos += 1;
         let pen = self.pen();
-        // Past this many operands the general path drops the rest.
-        let room = MAX_OPERANDS.saturating_sub(self.operands.len() + 2);
+        let fonts = &self.fonts.fonts;
+        let done = match pen.filter(|p| fonts.get(usize::from(p.font)).is_some_and(Font::is_simple))
+        {
+            Some(pen) => self.tj_simple(lx, &pen),
+            None => self.tj_general(lx, pen),
+        };
+        if !done {
+            self.out.glyphs.truncate(glyphs);
+            self.out.text.truncate(text);
+            self.tm = tm;
+            lx.pos = mark;
+        }
+        done
+    }
+
+    /// Past this many items in an array the general path drops the rest.
+    fn array_room(&self) -> usize {
+        MAX_OPERANDS.saturating_sub(self.operands.len() + 2)
+    }
+
+    /// A TJ array in a simple font: each string byte is a code, placed as
+    /// it is decoded.
+    fn tj_simple(&mut self, lx: &mut Lexer, pen: &Pen) -> bool {
+        let room = self.array_room();
+        let gs = self.gs;
+        let scratch = &mut self.scratch;
+        let mut p = Placer::new(self.fonts, self.out, &gs, self.tm, pen);
         let mut items = 0usize;
         let done = loop {
             items += 1;
@@ -266,21 +291,54 @@ impl<'a> Interp<'a> {
                 }
                 Some(b'<') if lx.data.get(lx.pos + 1) != Some(&b'<') => {
                     lx.pos += 1;
-                    match pen.filter(|p| self.fonts.fonts[usize::from(p.font)].is_simple()) {
-                        // A simple font's codes are the string's bytes:
-                        // each is placed as it is decoded.
-                        Some(pen) => {
-                            let mut placer = Placer::new(self, &pen);
-                            lx.hex_each(|b| placer.glyph(u32::from(b), 1));
-                            let x = placer.x;
-                            self.advance(x);
-                        }
-                        None => {
-                            self.scratch.clear();
-                            lx.hex(&mut self.scratch);
-                            self.show_scratch(pen);
-                        }
+                    p.begin();
+                    for b in lx.hex_bytes() {
+                        p.glyph(u32::from(b), 1);
                     }
+                    p.end();
+                }
+                Some(b'(') => {
+                    lx.pos += 1;
+                    scratch.clear();
+                    lx.literal(scratch);
+                    p.begin();
+                    for &b in scratch.iter() {
+                        p.glyph(u32::from(b), 1);
+                    }
+                    p.end();
+                }
+                Some(b'+' | b'-' | b'.' | b'0'..=b'9') => {
+                    let n = lx.number();
+                    p.advance(-n / 1000.0 * gs.size * gs.h_scale);
+                }
+                _ => break false,
+            }
+        };
+        if done {
+            self.tm = p.tm;
+        }
+        done
+    }
+
+    /// A TJ array in a composite font, or with no font set.
+    fn tj_general(&mut self, lx: &mut Lexer, pen: Option<Pen>) -> bool {
+        let room = self.array_room();
+        let mut items = 0usize;
+        loop {
+            items += 1;
+            if items > room {
+                return false;
+            }
+            match lx.skip_blank() {
+                Some(b']') => {
+                    lx.pos += 1;
+                    return lx.operator_follows(b"TJ");
+                }
+                Some(b'<') if lx.data.get(lx.pos + 1) != Some(&b'<') => {
+                    lx.pos += 1;
+                    self.scratch.clear();
+                    lx.hex(&mut self.scratch);
+                    self.show_scratch(pen);
                 }
                 Some(b'(') => {
                     lx.pos += 1;
@@ -293,16 +351,9 @@ impl<'a> Interp<'a> {
                     let tx = -n / 1000.0 * self.gs.size * self.gs.h_scale;
                     self.advance(tx);
                 }
-                _ => break false,
+                _ => return false,
             }
-        };
-        if !done {
-            self.out.glyphs.truncate(glyphs);
-            self.out.text.truncate(text);
-            self.tm = tm;
-            lx.pos = mark;
         }
-        done
     }
 
     fn show_scratch(&mut self, pen: Option<Pen>) {
@@ -554,15 +605,17 @@ impl<'a> Interp<'a> {
     /// Shows a string's bytes from the current point and moves past them.
     /// The pen stays valid while only the text matrix's translation moves.
     fn show_with(&mut self, pen: &Pen, bytes: &[u8]) {
-        let mut placer = Placer::new(self, pen);
+        let gs = self.gs;
+        let mut p = Placer::new(self.fonts, self.out, &gs, self.tm, pen);
+        p.begin();
         let mut i = 0;
         while i < bytes.len() {
-            let (code, len) = placer.font.next_code(&bytes[i..]);
+            let (code, len) = p.font.next_code(&bytes[i..]);
             i += len;
-            placer.glyph(code, len);
+            p.glyph(code, len);
         }
-        let x = placer.x;
-        self.advance(x);
+        p.end();
+        self.tm = p.tm;
     }
 
     fn form(&mut self, resources: Option<&Dictionary>, name: &[u8]) {
@@ -635,38 +688,63 @@ impl<'a> Interp<'a> {
     }
 }
 
-/// Places the glyphs of one string from the current point.
+/// Places the glyphs of strings shown with one pen.
 struct Placer<'p> {
     font: &'p mut Font,
     out: &'p mut PageText,
     gs: &'p GState,
     pen: &'p Pen,
+    /// The text matrix, moved along as strings are shown.
+    tm: Matrix,
     /// The translation of the text rendering matrix at the string's start.
     e: f32,
     f: f32,
-    /// Advance so far, in text space.
+    /// Advance within the string so far, in text space.
     x: f32,
 }
 
 impl<'p> Placer<'p> {
-    fn new(interp: &'p mut Interp<'_>, pen: &'p Pen) -> Self {
-        // The translation of `mul(tm, ctm)`, computed as it computes it.
-        let (t, c) = (&interp.tm, &interp.gs.ctm);
-        let e = t[4] * c[0] + t[5] * c[2] + c[4];
-        let f = t[4] * c[1] + t[5] * c[3] + c[5];
+    fn new(
+        fonts: &'p mut FontCache,
+        out: &'p mut PageText,
+        gs: &'p GState,
+        tm: Matrix,
+        pen: &'p Pen,
+    ) -> Self {
         Placer {
             // The pen was made from a font in the cache.
-            font: &mut interp.fonts.fonts[usize::from(pen.font)],
-            out: &mut *interp.out,
-            gs: &interp.gs,
+            font: &mut fonts.fonts[usize::from(pen.font)],
+            out,
+            gs,
             pen,
-            e,
-            f,
+            tm,
+            e: 0.0,
+            f: 0.0,
             x: 0.0,
         }
     }
 
-    #[inline]
+    /// A string starts at the current point.
+    fn begin(&mut self) {
+        // The translation of `mul(tm, ctm)`, computed as it computes it.
+        let (t, c) = (&self.tm, &self.gs.ctm);
+        self.e = t[4] * c[0] + t[5] * c[2] + c[4];
+        self.f = t[4] * c[1] + t[5] * c[3] + c[5];
+        self.x = 0.0;
+    }
+
+    /// The string ends: the current point moves past it.
+    fn end(&mut self) {
+        self.advance(self.x);
+    }
+
+    /// Moves the text matrix along the baseline by `tx` text-space units.
+    fn advance(&mut self, tx: f32) {
+        self.tm[4] += tx * self.tm[0];
+        self.tm[5] += tx * self.tm[1];
+    }
+
+    #[inline(always)]
     fn glyph(&mut self, code: u32, len: usize) {
         let (gs, pen, m, out) = (self.gs, self.pen, &self.pen.m, &mut *self.out);
         let start = out.text.len();
@@ -697,6 +775,49 @@ impl<'p> Placer<'p> {
     }
 }
 
+/// The bytes of a hex string: other bytes than hex digits are skipped, an
+/// odd last digit is followed by 0.
+struct HexBytes<'l, 'a> {
+    lx: &'l mut Lexer<'a>,
+    ended: bool,
+}
+
+impl Iterator for HexBytes<'_, '_> {
+    type Item = u8;
+
+    #[inline]
+    fn next(&mut self) -> Option<u8> {
+        if self.ended {
+            return None;
+        }
+        let lx = &mut *self.lx;
+        let d = lx.data;
+        // Digits in pairs, as nearly every writer puts them.
+        if let Some((&a, &b)) = d.get(lx.pos).zip(d.get(lx.pos + 1)) {
+            if let (Some(hi), Some(lo)) = (hex_value(a), hex_value(b)) {
+                lx.pos += 2;
+                return Some((hi << 4) | lo);
+            }
+        }
+        let mut half: Option<u8> = None;
+        while let Some(&h) = d.get(lx.pos) {
+            lx.pos += 1;
+            if h == b'>' {
+                break;
+            }
+            let Some(v) = hex_value(h) else {
+                continue;
+            };
+            match half.take() {
+                Some(hi) => return Some((hi << 4) | v),
+                None => half = Some(v),
+            }
+        }
+        self.ended = true;
+        half.map(|hi| hi << 4)
+    }
+}
+
 enum Token<'a> {
     Operand(Operand),
     Operator(&'a [u8]),
@@ -708,10 +829,9 @@ struct Lexer<'a> {
 }
 
 /// Byte classes, looked up once per byte: white space, delimiter (white
-/// space included), and the value of a hex digit.
+/// space included).
 const WHITE: u8 = 1;
 const DELIM: u8 = 2;
-const HEX: u8 = 4;
 const CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut c = 0;
@@ -726,9 +846,6 @@ const CLASS: [u8; 256] = {
         ) {
             t[c] = DELIM;
         }
-        if b.is_ascii_hexdigit() {
-            t[c] = HEX;
-        }
         c += 1;
     }
     t
@@ -742,12 +859,27 @@ fn is_delim(c: u8) -> bool {
     CLASS[usize::from(c)] & DELIM != 0
 }
 
+/// The value of each hex digit; 16 for other bytes.
+const HEX_VALUE: [u8; 256] = {
+    let mut t = [16u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            b'A'..=b'F' => b - b'A' + 10,
+            _ => 16,
+        };
+        c += 1;
+    }
+    t
+};
+
 /// The value of a hex digit, if `c` is one.
 fn hex_value(c: u8) -> Option<u8> {
-    (CLASS[usize::from(c)] & HEX != 0).then(|| match c {
-        b'0'..=b'9' => c - b'0',
-        _ => (c | 0x20) - b'a' + 10,
-    })
+    let v = HEX_VALUE[usize::from(c)];
+    (v < 16).then_some(v)
 }
 
 impl<'a> Lexer<'a> {
@@ -862,6 +994,19 @@ impl<'a> Lexer<'a> {
     /// A number token, up to the next delimiter.
     fn number(&mut self) -> f32 {
         let rest = self.data.get(self.pos..).unwrap_or(&[]);
+        // `-12`, `4`: read in one pass, as `parse_number` computes them.
+        let neg = rest.first() == Some(&b'-');
+        let mut i = usize::from(neg);
+        let mut v = 0.0f64;
+        while let Some(&c @ b'0'..=b'9') = rest.get(i) {
+            v = v * 10.0 + f64::from(c - b'0');
+            i += 1;
+        }
+        if i > usize::from(neg) && rest.get(i).is_none_or(|&c| is_delim(c)) {
+            self.pos += i;
+            let v = if neg { -v } else { v } as f32;
+            return if v.is_finite() { v } else { 0.0 };
+        }
         let len = rest.iter().position(|&c| is_delim(c)).unwrap_or(rest.len());
         self.pos += len;
         parse_number(&rest[..len])
@@ -869,30 +1014,14 @@ impl<'a> Lexer<'a> {
 
     /// A hex string after its `<`, into `out`.
     fn hex(&mut self, out: &mut Vec<u8>) {
-        self.hex_each(|b| out.push(b));
+        out.extend(self.hex_bytes());
     }
 
-    /// A hex string after its `<`, byte by byte: other bytes than hex
-    /// digits are skipped, an odd last digit is followed by 0.
-    #[inline]
-    fn hex_each(&mut self, mut each: impl FnMut(u8)) {
-        let d = self.data;
-        let mut half: Option<u8> = None;
-        while let Some(&h) = d.get(self.pos) {
-            self.pos += 1;
-            if h == b'>' {
-                break;
-            }
-            let Some(v) = hex_value(h) else {
-                continue;
-            };
-            match half.take() {
-                Some(hi) => each((hi << 4) | v),
-                None => half = Some(v),
-            }
-        }
-        if let Some(hi) = half {
-            each(hi << 4);
+    /// The bytes of a hex string after its `<`.
+    fn hex_bytes(&mut self) -> HexBytes<'_, 'a> {
+        HexBytes {
+            lx: self,
+            ended: false,
         }
     }
 

@@ -356,7 +356,7 @@ impl Font {
     /// Appends the text of a code (U+FFFD when the font gives none) and
     /// returns its advance in text space units per unit of font size and
     /// whether the text is blank (a space glyph).
-    #[inline]
+    #[inline(always)]
     pub fn push_code(&mut self, code: u32, out: &mut String) -> (f32, bool) {
         if let Some(c) = self.codes.get(code as usize) {
             match c.text {
