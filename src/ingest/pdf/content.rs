@@ -792,12 +792,20 @@ impl Iterator for HexBytes<'_, '_> {
         }
         let lx = &mut *self.lx;
         let d = lx.data;
-        // Digits in pairs, as nearly every writer puts them.
-        if let Some((&a, &b)) = d.get(lx.pos).zip(d.get(lx.pos + 1)) {
-            if let (Some(hi), Some(lo)) = (hex_value(a), hex_value(b)) {
-                lx.pos += 2;
-                return Some((hi << 4) | lo);
+        // Digits in pairs, as nearly every writer puts them, then `>`.
+        match (d.get(lx.pos), d.get(lx.pos + 1)) {
+            (Some(b'>'), _) => {
+                lx.pos += 1;
+                self.ended = true;
+                return None;
             }
+            (Some(&a), Some(&b)) => {
+                if let (Some(hi), Some(lo)) = (hex_value(a), hex_value(b)) {
+                    lx.pos += 2;
+                    return Some((hi << 4) | lo);
+                }
+            }
+            _ => {}
         }
         let mut half: Option<u8> = None;
         while let Some(&h) = d.get(lx.pos) {
