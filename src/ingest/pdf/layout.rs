@@ -66,9 +66,9 @@ pub fn lines(page: &PageText, fonts: &[Font]) -> Vec<Line> {
     order(&segs, all, 0, &mut groups);
     let mut out = Vec::new();
     let mut text = String::new();
-    for (gi, group) in groups.iter().enumerate() {
+    let mut members: Vec<Seg> = Vec::new();
+    for (gi, mut idx) in groups.into_iter().enumerate() {
         // Baselines within 0.4 em are one line; within a line, left to right.
-        let mut idx = group.clone();
         idx.sort_by(|&a, &b| segs[b].y.total_cmp(&segs[a].y));
         let mut i = 0;
         while i < idx.len() {
@@ -79,7 +79,8 @@ pub fn lines(page: &PageText, fonts: &[Font]) -> Vec<Line> {
             {
                 j += 1;
             }
-            let mut members: Vec<Seg> = idx[i..j].iter().map(|&k| segs[k]).collect();
+            members.clear();
+            members.extend(idx[i..j].iter().map(|&k| segs[k]));
             members.sort_by(|a, b| a.x0.total_cmp(&b.x0));
             text.clear();
             let mut has_tab = false;
