@@ -60,6 +60,13 @@ struct Seg {
 
 /// Lays out one page's glyphs into lines, in reading order.
 pub fn lines(page: &PageText, fonts: &[Font]) -> Vec<Line> {
+    // Fonts matter here only for legacy encodings: without one in the
+    // document, no glyph needs its font looked up.
+    let fonts = if fonts.iter().any(|f| f.legacy.is_some()) {
+        fonts
+    } else {
+        &[]
+    };
     let segs = segments(&page.glyphs);
     let mut groups = Vec::new();
     let all: Vec<usize> = (0..segs.len()).collect();
