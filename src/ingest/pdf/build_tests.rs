@@ -96,6 +96,24 @@ fn tj_gaps_become_spaces_and_kerning_does_not() {
 }
 
 #[test]
+fn arrays_read_in_one_pass_agree_with_the_operand_path() {
+    // A name in an array sends it down the operand path (TJ skips names):
+    // both paths must place the same glyphs. Hex strings with spaces, an
+    // odd digit, a comment, escapes, kerning, and an array that turns out
+    // to be a dash pattern (undone and read again).
+    let page = |tag: &str| {
+        format!(
+            "BT /F1 10 Tf 72 700 Td 0.5 Tc 2 Tw [{tag}<42 61 6F>-400 % note\n (c\\141o) 120 <20 6f7>] TJ \
+             [{tag}(x) 3] 0 d 1 2 [{tag}(Nam)-1.5(2013)] TJ 0 -14 Td [{tag}<4E67> -3000 (\\(x\\))] TJ ET"
+        )
+    };
+    let fast = text_of(&build(&[page("").as_bytes()], TestFont::Courier));
+    let slow = text_of(&build(&[page("/z ").as_bytes()], TestFont::Courier));
+    assert_eq!(fast, slow);
+    assert!(fast.starts_with("Bao cao"), "{fast}");
+}
+
+#[test]
 fn word_spacing_and_char_spacing_move_glyphs() {
     // Tw widens the space glyph; Tc spreads letters without making words.
     let pdf = build(

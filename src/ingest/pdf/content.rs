@@ -134,6 +134,18 @@ impl Default for GState {
     }
 }
 
+/// What the strings shown under one text state share: the font, the
+/// linear part of the text rendering matrix and the scales taken from it.
+#[derive(Clone, Copy)]
+struct Pen {
+    font: u16,
+    m: [f32; 4],
+    x_scale: f32,
+    /// Font size in page space.
+    size: f32,
+    rotated: bool,
+}
+
 #[derive(Debug, Clone, Copy)]
 enum Operand {
     Num(f32),
@@ -158,12 +170,17 @@ pub struct Interp<'a> {
     tlm: Matrix,
     operands: Vec<Operand>,
     bytes: Vec<u8>,
+    /// The decoded bytes of one string of a `[…] TJ` read in one pass.
+    scratch: Vec<u8>,
     forms: Vec<ObjectId>,
     /// Bounding box of the current path in page space.
     path: Option<[f32; 4]>,
     /// The last `Tf`: resources (by address), font name, font. Writers set
     /// the same font on every line; this skips the dictionary lookups.
     last_font: Option<(usize, Vec<u8>, Option<u16>)>,
+    /// The linear part of the last text rendering matrix (as bits) and its
+    /// horizontal and vertical scales.
+    scales: Option<([u32; 4], f32, f32)>,
 }
 
 impl<'a> Interp<'a> {
@@ -179,9 +196,11 @@ impl<'a> Interp<'a> {
             tlm: IDENTITY,
             operands: Vec::new(),
             bytes: Vec::new(),
+            scratch: Vec::new(),
             forms: Vec::new(),
             path: None,
             last_font: None,
+            scales: None,
         }
     }
 
@@ -190,27 +209,158 @@ impl<'a> Interp<'a> {
         let mut lx = Lexer { data, pos: 0 };
         self.operands.clear();
         self.bytes.clear();
-        while let Some(tok) = lx.next(&mut self.bytes) {
-            match tok {
-                Token::Operand(op) => {
-                    if self.operands.len() < MAX_OPERANDS {
-                        self.operands.push(op);
+        loop {
+            // Nearly all the text of a page is in `[…] TJ` arrays: they are
+            // shown as they are read, not gathered as operands first.
+            if lx.skip_blank() == Some(b'[') && self.tj_array(&mut lx) {
+                self.operands.clear();
+                self.bytes.clear();
+            } else {
+                let Some(tok) = lx.next(&mut self.bytes) else {
+                    break;
+                };
+                match tok {
+                    Token::Operand(op) => {
+                        if self.operands.len() < MAX_OPERANDS {
+                            self.operands.push(op);
+                        }
                     }
-                }
-                Token::Operator(op) => {
-                    if op == b"BI" {
-                        lx.skip_inline_image();
-                    } else {
-                        self.operator(op, resources);
+                    Token::Operator(op) => {
+                        if op == b"BI" {
+                            lx.skip_inline_image();
+                        } else {
+                            self.operator(op, resources);
+                        }
+                        self.operands.clear();
+                        self.bytes.clear();
                     }
-                    self.operands.clear();
-                    self.bytes.clear();
                 }
             }
             if self.out.glyphs.len() >= MAX_GLYPHS_PER_PAGE {
                 break;
             }
         }
+    }
+
+    /// At a `[`: reads an array of strings and numbers and, when `TJ`
+    /// follows, shows it and returns true. Anything else (another
+    /// operator, a name, a nested array, a very long array) is undone and
+    /// left to the general path, which reads it the same way.
+    fn tj_array(&mut self, lx: &mut Lexer) -> bool {
+        let mark = lx.pos;
+        let (glyphs, text, tm) = (self.out.glyphs.len(), self.out.text.len(), self.tm);
+        lx.pos += 1;
+        let pen = self.pen();
+        let fonts = &self.fonts.fonts;
+        let done = match pen.filter(|p| fonts.get(usize::from(p.font)).is_some_and(Font::is_simple))
+        {
+            Some(pen) => self.tj_simple(lx, &pen),
+            None => self.tj_general(lx, pen),
+        };
+        if !done {
+            self.out.glyphs.truncate(glyphs);
+            self.out.text.truncate(text);
+            self.tm = tm;
+            lx.pos = mark;
+        }
+        done
+    }
+
+    /// Past this many items in an array the general path drops the rest.
+    fn array_room(&self) -> usize {
+        MAX_OPERANDS.saturating_sub(self.operands.len() + 2)
+    }
+
+    /// A TJ array in a simple font: each string byte is a code, placed as
+    /// it is decoded.
+    fn tj_simple(&mut self, lx: &mut Lexer, pen: &Pen) -> bool {
+        let room = self.array_room();
+        let gs = self.gs;
+        let scratch = &mut self.scratch;
+        let mut p = Placer::new(self.fonts, self.out, &gs, self.tm, pen);
+        let mut items = 0usize;
+        let done = loop {
+            items += 1;
+            if items > room {
+                break false;
+            }
+            match lx.skip_blank() {
+                Some(b']') => {
+                    lx.pos += 1;
+                    break lx.operator_follows(b"TJ");
+                }
+                Some(b'<') if lx.data.get(lx.pos + 1) != Some(&b'<') => {
+                    lx.pos += 1;
+                    p.begin();
+                    for b in lx.hex_bytes() {
+                        p.glyph(u32::from(b), 1);
+                    }
+                    p.end();
+                }
+                Some(b'(') => {
+                    lx.pos += 1;
+                    scratch.clear();
+                    lx.literal(scratch);
+                    p.begin();
+                    for &b in scratch.iter() {
+                        p.glyph(u32::from(b), 1);
+                    }
+                    p.end();
+                }
+                Some(b'+' | b'-' | b'.' | b'0'..=b'9') => {
+                    let n = lx.number();
+                    p.advance(-n / 1000.0 * gs.size * gs.h_scale);
+                }
+                _ => break false,
+            }
+        };
+        if done {
+            self.tm = p.tm;
+        }
+        done
+    }
+
+    /// A TJ array in a composite font, or with no font set.
+    fn tj_general(&mut self, lx: &mut Lexer, pen: Option<Pen>) -> bool {
+        let room = self.array_room();
+        let mut items = 0usize;
+        loop {
+            items += 1;
+            if items > room {
+                return false;
+            }
+            match lx.skip_blank() {
+                Some(b']') => {
+                    lx.pos += 1;
+                    return lx.operator_follows(b"TJ");
+                }
+                Some(b'<') if lx.data.get(lx.pos + 1) != Some(&b'<') => {
+                    lx.pos += 1;
+                    self.scratch.clear();
+                    lx.hex(&mut self.scratch);
+                    self.show_scratch(pen);
+                }
+                Some(b'(') => {
+                    lx.pos += 1;
+                    self.scratch.clear();
+                    lx.literal(&mut self.scratch);
+                    self.show_scratch(pen);
+                }
+                Some(b'+' | b'-' | b'.' | b'0'..=b'9') => {
+                    let n = lx.number();
+                    let tx = -n / 1000.0 * self.gs.size * self.gs.h_scale;
+                    self.advance(tx);
+                }
+                _ => return false,
+            }
+        }
+    }
+
+    fn show_scratch(&mut self, pen: Option<Pen>) {
+        let Some(pen) = pen else { return };
+        let bytes = std::mem::take(&mut self.scratch);
+        self.show_with(&pen, &bytes);
+        self.scratch = bytes;
     }
 
     fn nums<const N: usize>(&self) -> Option<[f32; N]> {
@@ -421,54 +571,51 @@ impl<'a> Interp<'a> {
     }
 
     fn show(&mut self, s: u32, e: u32) {
-        let Some(fi) = self.gs.font else { return };
-        let doc_fonts = &self.fonts.fonts;
-        let Some(font) = doc_fonts.get(usize::from(fi)) else {
-            return;
+        let Some(pen) = self.pen() else { return };
+        let bytes = std::mem::take(&mut self.bytes);
+        self.show_with(&pen, bytes.get(s as usize..e as usize).unwrap_or(&[]));
+        self.bytes = bytes;
+    }
+
+    /// The font and matrix strings are shown with; `None` without a font.
+    fn pen(&mut self) -> Option<Pen> {
+        let font = self.gs.font?;
+        self.fonts.fonts.get(usize::from(font))?;
+        let m = mul(&self.tm, &self.gs.ctm);
+        // Within a TJ array only the translation moves: the scales are
+        // worked out again only when the matrix turns or stretches.
+        let lin = [m[0], m[1], m[2], m[3]].map(f32::to_bits);
+        let (x_scale, y_scale) = match self.scales {
+            Some((k, x, y)) if k == lin => (x, y),
+            _ => {
+                let (x, y) = (m[0].hypot(m[1]), m[2].hypot(m[3]));
+                self.scales = Some((lin, x, y));
+                (x, y)
+            }
         };
+        Some(Pen {
+            font,
+            m: [m[0], m[1], m[2], m[3]],
+            x_scale,
+            size: self.gs.size.abs() * y_scale,
+            rotated: m[1].abs() > 0.1 * m[0].abs() || m[0] < 0.0,
+        })
+    }
+
+    /// Shows a string's bytes from the current point and moves past them.
+    /// The pen stays valid while only the text matrix's translation moves.
+    fn show_with(&mut self, pen: &Pen, bytes: &[u8]) {
         let gs = self.gs;
-        let m = mul(&self.tm, &gs.ctm);
-        let x_scale = m[0].hypot(m[1]);
-        let size = gs.size.abs() * m[2].hypot(m[3]);
-        let rotated = m[1].abs() > 0.1 * m[0].abs() || m[0] < 0.0;
-        let bytes = self.bytes.get(s as usize..e as usize).unwrap_or(&[]);
+        let mut p = Placer::new(self.fonts, self.out, &gs, self.tm, pen);
+        p.begin();
         let mut i = 0;
-        let mut x = 0.0f32;
         while i < bytes.len() {
-            let (code, len) = font.next_code(&bytes[i..]);
+            let (code, len) = p.font.next_code(&bytes[i..]);
             i += len;
-            let w0 = font.width(code) * gs.size;
-            let start = self.out.text.len();
-            if !font.push_text(code, &mut self.out.text) {
-                // A code with no text still takes its place.
-                self.out.text.push('\u{FFFD}');
-            }
-            let text = &self.out.text[start..];
-            let space = text.chars().all(|c| c.is_whitespace() || c == '\u{A0}');
-            let len16 = u16::try_from(text.len()).unwrap_or(0);
-            if self.out.glyphs.len() < MAX_GLYPHS_PER_PAGE && len16 > 0 {
-                self.out.glyphs.push(Glyph {
-                    x: m[0] * x + m[2] * gs.rise + m[4],
-                    y: m[1] * x + m[3] * gs.rise + m[5],
-                    w: w0 * gs.h_scale * x_scale,
-                    size,
-                    start: start as u32,
-                    len: len16,
-                    font: fi,
-                    space,
-                    rotated,
-                });
-            } else {
-                self.out.text.truncate(start);
-            }
-            let word = if len == 1 && code == 32 {
-                gs.word_spacing
-            } else {
-                0.0
-            };
-            x += (w0 + gs.char_spacing + word) * gs.h_scale;
+            p.glyph(code, len);
         }
-        self.advance(x);
+        p.end();
+        self.tm = p.tm;
     }
 
     fn form(&mut self, resources: Option<&Dictionary>, name: &[u8]) {
@@ -541,6 +688,144 @@ impl<'a> Interp<'a> {
     }
 }
 
+/// Places the glyphs of strings shown with one pen.
+struct Placer<'p> {
+    font: &'p mut Font,
+    out: &'p mut PageText,
+    gs: &'p GState,
+    pen: &'p Pen,
+    /// The text matrix, moved along as strings are shown.
+    tm: Matrix,
+    /// The translation of the text rendering matrix at the string's start.
+    e: f32,
+    f: f32,
+    /// Advance within the string so far, in text space.
+    x: f32,
+}
+
+impl<'p> Placer<'p> {
+    fn new(
+        fonts: &'p mut FontCache,
+        out: &'p mut PageText,
+        gs: &'p GState,
+        tm: Matrix,
+        pen: &'p Pen,
+    ) -> Self {
+        Placer {
+            // The pen was made from a font in the cache.
+            font: &mut fonts.fonts[usize::from(pen.font)],
+            out,
+            gs,
+            pen,
+            tm,
+            e: 0.0,
+            f: 0.0,
+            x: 0.0,
+        }
+    }
+
+    /// A string starts at the current point.
+    fn begin(&mut self) {
+        // The translation of `mul(tm, ctm)`, computed as it computes it.
+        let (t, c) = (&self.tm, &self.gs.ctm);
+        self.e = t[4] * c[0] + t[5] * c[2] + c[4];
+        self.f = t[4] * c[1] + t[5] * c[3] + c[5];
+        self.x = 0.0;
+    }
+
+    /// The string ends: the current point moves past it.
+    fn end(&mut self) {
+        self.advance(self.x);
+    }
+
+    /// Moves the text matrix along the baseline by `tx` text-space units.
+    fn advance(&mut self, tx: f32) {
+        self.tm[4] += tx * self.tm[0];
+        self.tm[5] += tx * self.tm[1];
+    }
+
+    #[inline(always)]
+    fn glyph(&mut self, code: u32, len: usize) {
+        let (gs, pen, m, out) = (self.gs, self.pen, &self.pen.m, &mut *self.out);
+        let start = out.text.len();
+        let (width, space) = self.font.push_code(code, &mut out.text);
+        let w0 = width * gs.size;
+        let len16 = u16::try_from(out.text.len() - start).unwrap_or(0);
+        if out.glyphs.len() < MAX_GLYPHS_PER_PAGE && len16 > 0 {
+            out.glyphs.push(Glyph {
+                x: m[0] * self.x + m[2] * gs.rise + self.e,
+                y: m[1] * self.x + m[3] * gs.rise + self.f,
+                w: w0 * gs.h_scale * pen.x_scale,
+                size: pen.size,
+                start: start as u32,
+                len: len16,
+                font: pen.font,
+                space,
+                rotated: pen.rotated,
+            });
+        } else {
+            out.text.truncate(start);
+        }
+        let word = if len == 1 && code == 32 {
+            gs.word_spacing
+        } else {
+            0.0
+        };
+        self.x += (w0 + gs.char_spacing + word) * gs.h_scale;
+    }
+}
+
+/// The bytes of a hex string: other bytes than hex digits are skipped, an
+/// odd last digit is followed by 0.
+struct HexBytes<'l, 'a> {
+    lx: &'l mut Lexer<'a>,
+    ended: bool,
+}
+
+impl Iterator for HexBytes<'_, '_> {
+    type Item = u8;
+
+    #[inline]
+    fn next(&mut self) -> Option<u8> {
+        if self.ended {
+            return None;
+        }
+        let lx = &mut *self.lx;
+        let d = lx.data;
+        // Digits in pairs, as nearly every writer puts them, then `>`.
+        match (d.get(lx.pos), d.get(lx.pos + 1)) {
+            (Some(b'>'), _) => {
+                lx.pos += 1;
+                self.ended = true;
+                return None;
+            }
+            (Some(&a), Some(&b)) => {
+                if let (Some(hi), Some(lo)) = (hex_value(a), hex_value(b)) {
+                    lx.pos += 2;
+                    return Some((hi << 4) | lo);
+                }
+            }
+            _ => {}
+        }
+        let mut half: Option<u8> = None;
+        while let Some(&h) = d.get(lx.pos) {
+            lx.pos += 1;
+            if h == b'>' {
+                break;
+            }
+            let Some(v) = hex_value(h) else {
+                continue;
+            };
+            match half.take() {
+                Some(hi) => return Some((hi << 4) | v),
+                None => half = Some(v),
+            }
+        }
+        self.ended = true;
+        half.map(|hi| hi << 4)
+    }
+}
+
 enum Token<'a> {
     Operand(Operand),
     Operator(&'a [u8]),
@@ -551,20 +836,63 @@ struct Lexer<'a> {
     pos: usize,
 }
 
+/// Byte classes, looked up once per byte: white space, delimiter (white
+/// space included).
+const WHITE: u8 = 1;
+const DELIM: u8 = 2;
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'\x0C' | 0) {
+            t[c] = WHITE | DELIM;
+        }
+        if matches!(
+            b,
+            b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
+        ) {
+            t[c] = DELIM;
+        }
+        c += 1;
+    }
+    t
+};
+
 fn is_white(c: u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b'\x0C' | 0)
+    CLASS[usize::from(c)] & WHITE != 0
 }
 
 fn is_delim(c: u8) -> bool {
-    is_white(c)
-        || matches!(
-            c,
-            b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
-        )
+    CLASS[usize::from(c)] & DELIM != 0
+}
+
+/// The value of each hex digit; 16 for other bytes.
+const HEX_VALUE: [u8; 256] = {
+    let mut t = [16u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            b'A'..=b'F' => b - b'A' + 10,
+            _ => 16,
+        };
+        c += 1;
+    }
+    t
+};
+
+/// The value of a hex digit, if `c` is one.
+fn hex_value(c: u8) -> Option<u8> {
+    let v = HEX_VALUE[usize::from(c)];
+    (v < 16).then_some(v)
 }
 
 impl<'a> Lexer<'a> {
-    fn next(&mut self, bytes: &mut Vec<u8>) -> Option<Token<'a>> {
+    /// Skips white space and comments; the next byte, not consumed.
+    fn skip_blank(&mut self) -> Option<u8> {
         let d = self.data;
         loop {
             let &c = d.get(self.pos)?;
@@ -575,10 +903,26 @@ impl<'a> Lexer<'a> {
                     self.pos += 1;
                 }
             } else {
-                break;
+                return Some(c);
             }
         }
-        let c = d[self.pos];
+    }
+
+    /// Whether the next token is the operator `op`; if so it is consumed.
+    fn operator_follows(&mut self, op: &[u8]) -> bool {
+        self.skip_blank();
+        let end = self.pos + op.len();
+        let found = self.data.get(self.pos..end) == Some(op)
+            && self.data.get(end).is_none_or(|&c| is_delim(c));
+        if found {
+            self.pos = end;
+        }
+        found
+    }
+
+    fn next(&mut self, bytes: &mut Vec<u8>) -> Option<Token<'a>> {
+        let d = self.data;
+        let c = self.skip_blank()?;
         let op = match c {
             b'(' => {
                 self.pos += 1;
@@ -593,23 +937,7 @@ impl<'a> Lexer<'a> {
             b'<' => {
                 self.pos += 1;
                 let start = bytes.len() as u32;
-                let mut half: Option<u8> = None;
-                while let Some(&h) = d.get(self.pos) {
-                    self.pos += 1;
-                    if h == b'>' {
-                        break;
-                    }
-                    let Some(v) = (h as char).to_digit(16) else {
-                        continue;
-                    };
-                    match half.take() {
-                        Some(hi) => bytes.push((hi << 4) | v as u8),
-                        None => half = Some(v as u8),
-                    }
-                }
-                if let Some(hi) = half {
-                    bytes.push(hi << 4);
-                }
+                self.hex(bytes);
                 Operand::Str(start, bytes.len() as u32)
             }
             b'>' => {
@@ -655,13 +983,7 @@ impl<'a> Lexer<'a> {
                 self.pos += 1;
                 Operand::Other
             }
-            b'+' | b'-' | b'.' | b'0'..=b'9' => {
-                let start = self.pos;
-                while self.pos < d.len() && !is_delim(d[self.pos]) {
-                    self.pos += 1;
-                }
-                Operand::Num(parse_number(&d[start..self.pos]))
-            }
+            b'+' | b'-' | b'.' | b'0'..=b'9' => Operand::Num(self.number()),
             _ => {
                 let start = self.pos;
                 while self.pos < d.len() && !is_delim(d[self.pos]) {
@@ -675,6 +997,40 @@ impl<'a> Lexer<'a> {
             }
         };
         Some(Token::Operand(op))
+    }
+
+    /// A number token, up to the next delimiter.
+    fn number(&mut self) -> f32 {
+        let rest = self.data.get(self.pos..).unwrap_or(&[]);
+        // `-12`, `4`: read in one pass, as `parse_number` computes them.
+        let neg = rest.first() == Some(&b'-');
+        let mut i = usize::from(neg);
+        let mut v = 0.0f64;
+        while let Some(&c @ b'0'..=b'9') = rest.get(i) {
+            v = v * 10.0 + f64::from(c - b'0');
+            i += 1;
+        }
+        if i > usize::from(neg) && rest.get(i).is_none_or(|&c| is_delim(c)) {
+            self.pos += i;
+            let v = if neg { -v } else { v } as f32;
+            return if v.is_finite() { v } else { 0.0 };
+        }
+        let len = rest.iter().position(|&c| is_delim(c)).unwrap_or(rest.len());
+        self.pos += len;
+        parse_number(&rest[..len])
+    }
+
+    /// A hex string after its `<`, into `out`.
+    fn hex(&mut self, out: &mut Vec<u8>) {
+        out.extend(self.hex_bytes());
+    }
+
+    /// The bytes of a hex string after its `<`.
+    fn hex_bytes(&mut self) -> HexBytes<'_, 'a> {
+        HexBytes {
+            lx: self,
+            ended: false,
+        }
     }
 
     /// A literal string after its `(`: balanced parentheses and escapes.

@@ -36,7 +36,41 @@ pub struct Font {
     /// The legacy encoding this font's codes are in, and whether it draws
     /// every letter as a capital (`.VnTimeH`).
     pub legacy: Option<(Legacy, bool)>,
+    /// Each code below [`CACHED_CODES`] as it was first resolved: a glyph
+    /// then costs an index and a copy, not CMap and width lookups.
+    codes: Vec<Code>,
+    /// The text of the cached codes.
+    texts: String,
 }
+
+/// A code's text, advance and blankness.
+#[derive(Debug, Clone, Copy)]
+struct Code {
+    text: CodeText,
+    width: f32,
+    space: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum CodeText {
+    Unresolved,
+    /// One character, the common case: pushed without a copy call.
+    Char(char),
+    /// A range of [`Font::texts`] (a ligature, or no text at all).
+    Range(u32, u32),
+}
+
+impl Code {
+    const UNRESOLVED: Code = Code {
+        text: CodeText::Unresolved,
+        width: 0.0,
+        space: false,
+    };
+}
+
+/// Codes resolved once and kept: every code of a simple font, and the
+/// glyph ids of a subset CID font (numbered from 1 up).
+const CACHED_CODES: u32 = 4096;
 
 /// Most codes a simple font has.
 const SIMPLE_CODES: usize = 256;
@@ -75,6 +109,8 @@ impl Font {
             default_width: 1.0,
             scale: 0.001,
             legacy,
+            codes: Vec::new(),
+            texts: String::new(),
         };
         if font.composite {
             font.load_composite(doc, dict);
@@ -273,11 +309,19 @@ impl Font {
         }
     }
 
+    /// Whether each byte of a string is one code.
+    pub fn is_simple(&self) -> bool {
+        !self.composite
+    }
+
     /// The next code in `bytes` (non-empty) and its length in bytes.
+    #[inline]
     pub fn next_code(&self, bytes: &[u8]) -> (u32, usize) {
-        let len = if !self.composite {
-            1
-        } else if let Some(enc) = &self.encoding {
+        if !self.composite {
+            // Simple fonts: one byte a code.
+            return (bytes.first().map_or(0, |&b| u32::from(b)), 1);
+        }
+        let len = if let Some(enc) = &self.encoding {
             enc.code_len(bytes, 2)
         } else if let Some(tu) = self.to_unicode.as_ref().filter(|t| t.has_codespace()) {
             // Identity encodings are two bytes; a ToUnicode codespace that
@@ -294,7 +338,7 @@ impl Font {
     }
 
     /// Advance of a code in text space units per unit of font size.
-    pub fn width(&self, code: u32) -> f32 {
+    fn width(&self, code: u32) -> f32 {
         if self.composite {
             let cid = self.encoding.as_ref().map_or(code, |e| e.cid(code));
             let i = self.cid_widths.partition_point(|r| r.0 <= cid);
@@ -309,8 +353,64 @@ impl Font {
             .unwrap_or(self.default_width)
     }
 
+    /// Appends the text of a code (U+FFFD when the font gives none) and
+    /// returns its advance in text space units per unit of font size and
+    /// whether the text is blank (a space glyph).
+    #[inline(always)]
+    pub fn push_code(&mut self, code: u32, out: &mut String) -> (f32, bool) {
+        if let Some(c) = self.codes.get(code as usize) {
+            match c.text {
+                CodeText::Char(ch) => {
+                    out.push(ch);
+                    return (c.width, c.space);
+                }
+                CodeText::Range(s, len) => {
+                    let (s, e) = (s as usize, s as usize + len as usize);
+                    out.push_str(self.texts.get(s..e).unwrap_or(""));
+                    return (c.width, c.space);
+                }
+                CodeText::Unresolved => {}
+            }
+        }
+        self.resolve(code, out)
+    }
+
+    /// [`Font::push_code`] the first time a code is seen.
+    #[inline(never)]
+    fn resolve(&mut self, code: u32, out: &mut String) -> (f32, bool) {
+        let start = out.len();
+        if !self.push_text(code, out) {
+            // A code with no text still takes its place.
+            out.push('\u{FFFD}');
+        }
+        let text = &out[start..];
+        let space = text.chars().all(|c| c.is_whitespace() || c == '\u{A0}');
+        let width = self.width(code);
+        if code < CACHED_CODES {
+            let i = code as usize;
+            if self.codes.len() <= i {
+                self.codes.resize(i + 1, Code::UNRESOLVED);
+            }
+            let mut chars = text.chars();
+            let text = match (chars.next(), chars.next()) {
+                (Some(c), None) => Some(CodeText::Char(c)),
+                _ => u32::try_from(self.texts.len())
+                    .ok()
+                    .zip(u32::try_from(text.len()).ok())
+                    .map(|(start, len)| {
+                        self.texts.push_str(text);
+                        CodeText::Range(start, len)
+                    }),
+            };
+            if let Some(text) = text {
+                self.codes[i] = Code { text, width, space };
+            }
+        }
+        (width, space)
+    }
+
     /// Appends the text of a code; false when the font gives none.
-    pub fn push_text(&self, code: u32, out: &mut String) -> bool {
+    fn push_text(&self, code: u32, out: &mut String) -> bool {
         if let Some(tu) = &self.to_unicode {
             if tu.push_text(code, out) {
                 return true;

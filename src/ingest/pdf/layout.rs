@@ -60,15 +60,22 @@ struct Seg {
 
 /// Lays out one page's glyphs into lines, in reading order.
 pub fn lines(page: &PageText, fonts: &[Font]) -> Vec<Line> {
+    // Fonts matter here only for legacy encodings: without one in the
+    // document, no glyph needs its font looked up.
+    let fonts = if fonts.iter().any(|f| f.legacy.is_some()) {
+        fonts
+    } else {
+        &[]
+    };
     let segs = segments(&page.glyphs);
     let mut groups = Vec::new();
     let all: Vec<usize> = (0..segs.len()).collect();
     order(&segs, all, 0, &mut groups);
     let mut out = Vec::new();
     let mut text = String::new();
-    for (gi, group) in groups.iter().enumerate() {
+    let mut members: Vec<Seg> = Vec::new();
+    for (gi, mut idx) in groups.into_iter().enumerate() {
         // Baselines within 0.4 em are one line; within a line, left to right.
-        let mut idx = group.clone();
         idx.sort_by(|&a, &b| segs[b].y.total_cmp(&segs[a].y));
         let mut i = 0;
         while i < idx.len() {
@@ -79,7 +86,8 @@ pub fn lines(page: &PageText, fonts: &[Font]) -> Vec<Line> {
             {
                 j += 1;
             }
-            let mut members: Vec<Seg> = idx[i..j].iter().map(|&k| segs[k]).collect();
+            members.clear();
+            members.extend(idx[i..j].iter().map(|&k| segs[k]));
             members.sort_by(|a, b| a.x0.total_cmp(&b.x0));
             text.clear();
             let mut has_tab = false;
@@ -127,13 +135,28 @@ pub fn lines(page: &PageText, fonts: &[Font]) -> Vec<Line> {
 /// Splits glyphs (in stream order) into segments.
 fn segments(glyphs: &[Glyph]) -> Vec<Seg> {
     let mut out: Vec<Seg> = Vec::new();
-    let mut cur: Option<Seg> = None;
+    // The segment being built, and the span of its glyphs that are not
+    // spaces: leading and trailing spaces do not widen a segment, and a
+    // segment of spaces only carries no text.
+    let mut cur: Option<(Seg, Option<(f32, f32)>)> = None;
+    let solid = |g: &Glyph, span: Option<(f32, f32)>| match (g.space, span) {
+        (true, span) => span,
+        (false, None) => Some((g.x, g.x + g.w)),
+        (false, Some((x0, x1))) => Some((x0, x1.max(g.x + g.w))),
+    };
+    let finish = |(mut s, span): (Seg, Option<(f32, f32)>), out: &mut Vec<Seg>| {
+        if let Some((x0, x1)) = span {
+            s.x0 = x0;
+            s.x1 = x1;
+            out.push(s);
+        }
+    };
     for (i, g) in glyphs.iter().enumerate() {
         if g.rotated || !(g.x.is_finite() && g.y.is_finite()) || g.size <= 0.0 {
             // Rotated text (a stamp, a margin note) is not read (a limit).
             continue;
         }
-        if let Some(s) = cur.as_mut() {
+        if let Some((s, span)) = cur.as_mut() {
             let big = s.size.max(g.size);
             let same_line = (g.y - s.y).abs() <= 0.5 * big;
             let continues = g.x >= s.x1 - 0.5 * big && g.x - s.x1 <= SEGMENT_GAP * big;
@@ -146,36 +169,27 @@ fn segments(glyphs: &[Glyph]) -> Vec<Seg> {
                     s.y = g.y;
                     s.size = g.size;
                 }
+                *span = solid(g, *span);
                 continue;
             }
-            out.push(*s);
         }
-        cur = Some(Seg {
-            start: i,
-            end: i + 1,
-            x0: g.x,
-            x1: g.x + g.w,
-            y: g.y,
-            size: g.size,
-        });
+        if let Some(done) = cur.take() {
+            finish(done, &mut out);
+        }
+        cur = Some((
+            Seg {
+                start: i,
+                end: i + 1,
+                x0: g.x,
+                x1: g.x + g.w,
+                y: g.y,
+                size: g.size,
+            },
+            solid(g, None),
+        ));
     }
-    out.extend(cur);
-    // Segments of spaces only carry no text.
-    out.retain(|s| glyphs[s.start..s.end].iter().any(|g| !g.space));
-    for s in &mut out {
-        // Leading and trailing spaces do not widen a segment.
-        let gs = &glyphs[s.start..s.end];
-        if let (Some(f), Some(l)) = (
-            gs.iter().find(|g| !g.space),
-            gs.iter().rev().find(|g| !g.space),
-        ) {
-            s.x0 = f.x;
-            s.x1 = gs
-                .iter()
-                .filter(|g| !g.space)
-                .map(|g| g.x + g.w)
-                .fold(l.x + l.w, f32::max);
-        }
+    if let Some(done) = cur {
+        finish(done, &mut out);
     }
     out
 }
@@ -188,6 +202,9 @@ fn seg_text(page: &PageText, fonts: &[Font], s: &Seg, out: &mut String) {
     let mut pending_space = false;
     let mut run = String::new();
     let mut run_font: Option<(legacy::Legacy, bool)> = None;
+    // Glyphs of plain text next to each other in the stream have their
+    // text side by side in `page.text`: a word is copied at once.
+    let mut plain: Option<(usize, usize)> = None;
     let flush = |run: &mut String, font: Option<(legacy::Legacy, bool)>, out: &mut String| {
         if let Some((enc, caps)) = font {
             let decoded = legacy::decode_font_text(enc, run);
@@ -206,35 +223,67 @@ fn seg_text(page: &PageText, fonts: &[Font], s: &Seg, out: &mut String) {
         }
         let gap = prev_end.map_or(0.0, |e| g.x - e);
         if prev_end.is_some() && (pending_space || gap > SPACE_GAP * s.size.max(g.size)) {
-            flush(&mut run, run_font, out);
+            flush_plain(&mut plain, page, out);
+            if run_font.is_some() {
+                flush(&mut run, run_font, out);
+            }
             if !out.ends_with(' ') {
                 out.push(' ');
             }
         }
         pending_space = false;
         prev_end = Some(g.x + g.w);
-        let text = page.glyph_text(g);
         let font = fonts.get(usize::from(g.font)).and_then(|f| f.legacy);
         if font.is_some() {
+            flush_plain(&mut plain, page, out);
             if font != run_font {
                 flush(&mut run, run_font, out);
                 run_font = font;
             }
-            run.push_str(text);
+            run.push_str(page.glyph_text(g));
             continue;
         }
-        flush(&mut run, run_font, out);
-        run_font = None;
+        // A run is only pending after a legacy font's glyph.
+        if run_font.is_some() {
+            flush(&mut run, run_font, out);
+            run_font = None;
+        }
         let superscript = g.size < 0.8 * s.size && g.y - s.y > 0.15 * s.size;
-        for c in text.chars() {
-            match (superscript, c) {
-                (true, '0'..='9') => out.push(SUPERSCRIPT_DIGITS[(c as u8 - b'0') as usize]),
-                (_, '\u{FFFD}') => {}
+        if !superscript {
+            let (start, end) = (g.start as usize, g.start as usize + usize::from(g.len));
+            match plain.as_mut() {
+                Some((_, e)) if *e == start => *e = end,
+                _ => {
+                    flush_plain(&mut plain, page, out);
+                    plain = Some((start, end));
+                }
+            }
+            continue;
+        }
+        flush_plain(&mut plain, page, out);
+        for c in page.glyph_text(g).chars() {
+            match c {
+                '0'..='9' => out.push(SUPERSCRIPT_DIGITS[(c as u8 - b'0') as usize]),
+                '\u{FFFD}' => {}
                 _ => out.push(c),
             }
         }
     }
+    flush_plain(&mut plain, page, out);
     flush(&mut run, run_font, out);
+}
+
+/// Copies the pending plain text, leaving out the U+FFFD of codes
+/// without text.
+fn flush_plain(plain: &mut Option<(usize, usize)>, page: &PageText, out: &mut String) {
+    if let Some((start, end)) = plain.take() {
+        let text = page.text.get(start..end).unwrap_or("");
+        if text.contains('\u{FFFD}') {
+            out.extend(text.chars().filter(|&c| c != '\u{FFFD}'));
+        } else {
+            out.push_str(text);
+        }
+    }
 }
 
 pub const SUPERSCRIPT_DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];

@@ -354,21 +354,11 @@ pub(crate) fn inflate(stream: &Stream, cap: usize) -> Result<Cow<'_, [u8]>, Infl
     match filters.as_slice() {
         [] => Ok(Cow::Borrowed(&stream.content)),
         [b"FlateDecode"] | [b"Fl"] if !has_params => {
-            let mut out = Vec::with_capacity((stream.content.len() * 4).min(cap));
-            let mut dec =
-                flate2::read::ZlibDecoder::new(stream.content.as_slice()).take(cap as u64 + 1);
-            if dec.read_to_end(&mut out).is_err() && out.is_empty() {
-                // Some writers omit the zlib header: try raw deflate.
-                let raw = stream.content.get(2..).unwrap_or(&[]);
-                let mut dec = flate2::read::DeflateDecoder::new(raw).take(cap as u64 + 1);
-                out.clear();
-                // A truncated stream still gives what inflated before the damage.
-                let _ = dec.read_to_end(&mut out);
-            }
-            if out.len() > cap {
-                return Err(Inflate::TooLarge);
-            }
-            Ok(Cow::Owned(out))
+            let out = match inflate_whole(&stream.content, cap) {
+                Some(out) => out,
+                None => inflate_damaged(&stream.content, cap),
+            };
+            out.map(Cow::Owned)
         }
         _ => {
             let out = stream.decompressed_content().map_err(|_| Inflate::Broken)?;
@@ -378,6 +368,75 @@ pub(crate) fn inflate(stream: &Stream, cap: usize) -> Result<Cow<'_, [u8]>, Infl
             Ok(Cow::Owned(out))
         }
     }
+}
+
+thread_local! {
+    /// One inflater per thread, reset for each stream: setting one up (and
+    /// zeroing its window) cost more than inflating a page's content.
+    static INFLATER: std::cell::RefCell<flate2::Decompress> =
+        std::cell::RefCell::new(flate2::Decompress::new(true));
+}
+
+/// A damaged Flate stream, read as far as it goes.
+fn inflate_damaged(data: &[u8], cap: usize) -> Result<Vec<u8>, Inflate> {
+    let mut out = Vec::with_capacity((data.len() * 4).min(cap));
+    let mut dec = flate2::read::ZlibDecoder::new(data).take(cap as u64 + 1);
+    if dec.read_to_end(&mut out).is_err() && out.is_empty() {
+        // Some writers omit the zlib header: try raw deflate.
+        let raw = data.get(2..).unwrap_or(&[]);
+        let mut dec = flate2::read::DeflateDecoder::new(raw).take(cap as u64 + 1);
+        out.clear();
+        // A truncated stream still gives what inflated before the damage.
+        let _ = dec.read_to_end(&mut out);
+    }
+    if out.len() > cap {
+        return Err(Inflate::TooLarge);
+    }
+    Ok(out)
+}
+
+/// A sound zlib stream inflated in one go (at most `cap` bytes, else too
+/// large); `None` when it is damaged, and then left to the reader in
+/// [`inflate`], which keeps what came before the damage.
+fn inflate_whole(data: &[u8], cap: usize) -> Option<Result<Vec<u8>, Inflate>> {
+    use flate2::{FlushDecompress, Status};
+    INFLATER.with(|cell| {
+        let mut z = cell.try_borrow_mut().ok()?;
+        z.reset(true);
+        let mut out = Vec::with_capacity((data.len() * 4).min(cap));
+        loop {
+            if out.len() > cap {
+                return Some(Err(Inflate::TooLarge));
+            }
+            if out.len() == out.capacity() {
+                // Doubling, but never far past the cap.
+                out.reserve(out.len().max(32 << 10).min(cap + 1 - out.len()));
+            }
+            let input = usize::try_from(z.total_in())
+                .ok()
+                .and_then(|n| data.get(n..))
+                .unwrap_or(&[]);
+            let flush = if input.is_empty() {
+                FlushDecompress::Finish
+            } else {
+                FlushDecompress::None
+            };
+            let before = (z.total_in(), out.len());
+            match z.decompress_vec(input, &mut out, flush) {
+                Ok(Status::StreamEnd) => break,
+                // Out of input (a stream cut short but not corrupt): what
+                // came out is all there is.
+                Ok(_) if (z.total_in(), out.len()) == before => break,
+                Ok(_) => {}
+                Err(_) => return None,
+            }
+        }
+        Some(if out.len() > cap {
+            Err(Inflate::TooLarge)
+        } else {
+            Ok(out)
+        })
+    })
 }
 
 /// Pages in order, walking the page tree ourselves with a depth limit and a
@@ -614,11 +673,12 @@ fn starts_with_marker(text: &str) -> bool {
     match chars.next() {
         Some('-' | '+' | '•' | '*' | '–') => chars.next() == Some(' '),
         Some(c) if c.is_alphanumeric() => {
-            let head: String = text
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '.')
-                .collect();
-            let after = text[head.len()..].chars().next();
+            let head_len = text
+                .char_indices()
+                .find(|&(_, c)| !(c.is_alphanumeric() || c == '.'))
+                .map_or(text.len(), |(i, _)| i);
+            let (head, rest) = text.split_at(head_len);
+            let after = rest.chars().next();
             let short = head.trim_end_matches('.').chars().count() <= 4;
             let numeric = head.trim_end_matches('.').split('.').all(|p| {
                 !p.is_empty()
@@ -817,22 +877,29 @@ fn join_line(text: &mut String, line: &str, full: bool) {
 fn paragraphs(lines: &[&Line], page: u32, pitch: f32, out: &mut Vec<Para>) {
     // Edges of each column group: the left-most start and the right-most
     // end of its lines (tab lines, header table rows, left out).
-    let mut edges: HashMap<u32, (f32, f32)> = HashMap::new();
+    // Groups are numbered from 0 on each page: a table, not a hash map.
+    let groups = lines
+        .iter()
+        .map(|l| l.group as usize + 1)
+        .max()
+        .unwrap_or(0);
+    let mut edges: Vec<Option<(f32, f32)>> = vec![None; groups];
     for l in lines {
-        let e = edges.entry(l.group).or_insert((l.x0, l.x1));
+        let e = edges[l.group as usize].get_or_insert((l.x0, l.x1));
         e.0 = e.0.min(l.x0);
         if !l.has_tab {
             e.1 = e.1.max(l.x1);
         }
     }
-    let right = |l: &Line| edges.get(&l.group).map_or(l.x1, |e| e.1);
+    let edge = |l: &Line| edges.get(l.group as usize).copied().flatten();
+    let right = |l: &Line| edge(l).map_or(l.x1, |e| e.1);
     // The line above was ended on purpose (a forced break, a centred title
     // line) when this line's first word would have fit at its end and it
     // stops well short of the column's edge; ragged-right text wraps early
     // by a word or two, so a line over 80% of the column counts as wrapped.
     let word_fits = |p: &Line, l: &Line| p.x1 + 0.3 * p.size + l.first_word_w <= right(p);
     let wrapped = |p: &Line, l: &Line| {
-        let x0 = edges.get(&p.group).map_or(p.x0, |e| e.0);
+        let x0 = edge(p).map_or(p.x0, |e| e.0);
         !word_fits(p, l) || p.x1 - x0 > 0.8 * (right(p) - x0)
     };
     let mut prev: Option<&Line> = None;
@@ -875,7 +942,7 @@ fn paragraphs(lines: &[&Line], page: u32, pitch: f32, out: &mut Vec<Para>) {
             let mut para = single(l, page, BlockKind::Body);
             para.join = join;
             para.col_x1 = right(l);
-            para.col_x0 = edges.get(&l.group).map_or(l.x0, |e| e.0);
+            para.col_x0 = edge(l).map_or(l.x0, |e| e.0);
             out.push(para);
         } else if let Some(para) = out.last_mut() {
             let p = prev.expect("a previous line");
@@ -924,6 +991,43 @@ mod tests {
         for t in ["2013 là năm", "Ban Chỉ đạo", "-5%", "1.212 khu dân cư"] {
             assert!(!starts_with_marker(t), "{t}");
         }
+    }
+
+    #[test]
+    fn a_stream_inflated_whole_is_what_the_careful_reader_gives() {
+        use std::io::Write;
+        let text: Vec<u8> = (0..200_000u32)
+            .flat_map(|i| (i % 251).to_le_bytes())
+            .collect();
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(&text).expect("in memory");
+        let whole = z.finish().expect("in memory");
+        let careful = |d: &[u8], cap| inflate_damaged(d, cap).ok();
+        let fast = |d: &[u8], cap| inflate_whole(d, cap).and_then(Result::ok);
+        // Sound, and cut short: the same bytes.
+        for data in [
+            &whole[..],
+            &whole[..whole.len() / 2],
+            &whole[..whole.len() - 2],
+        ] {
+            assert_eq!(fast(data, usize::MAX >> 1), careful(data, usize::MAX >> 1));
+        }
+        // Too large, at the cap and one over it.
+        assert!(matches!(
+            inflate_whole(&whole, 1000),
+            Some(Err(Inflate::TooLarge))
+        ));
+        assert_eq!(fast(&whole, text.len()).map(|v| v.len()), Some(text.len()));
+        assert!(matches!(
+            inflate_whole(&whole, text.len() - 1),
+            Some(Err(Inflate::TooLarge))
+        ));
+        // Damage (a bad checksum, a missing header) is left to the careful reader.
+        let mut bad = whole.clone();
+        let n = bad.len();
+        bad[n - 1] ^= 0xFF;
+        assert!(inflate_whole(&bad, usize::MAX >> 1).is_none());
+        assert!(inflate_whole(&whole[2..], usize::MAX >> 1).is_none());
     }
 
     #[test]
