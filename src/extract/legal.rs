@@ -98,7 +98,9 @@ impl LegalExtractor {
             r"(?P<n2>\d{{1,5}}){dash}(?:(?P<y2>{YEAR}){slash}(?P<c2>{code})|(?P<c3>{SEG}{slash}{code}))"
         );
         let num_year = format!(r"(?P<n3>\d{{1,5}})/(?P<y3>{YEAR})");
-        // `số06/2013/NĐ-CP`: a glued `số` is the only letter allowed before the number.
+        // What may stand before the number (`số06/2013/NĐ-CP`: a glued `số` is
+        // the only letter allowed) is checked by `Before::Symbol`, outside the
+        // regex, so the regex's automaton stays small.
         let symbol = format!(r"(?P<sym>{state}|{party}|{num_year}){WORD_END}");
 
         let types = alternation(p.doc_types.iter().map(|t| t.name.as_str()));
@@ -150,6 +152,7 @@ impl LegalExtractor {
             so_before: compile("legal list item", r"(?i)(?:^|[^\p{L}])(?P<so>số)[\s:]*$")?,
             tail_date: compile(
                 "legal date",
+                // `(?:$|\W)` is `\b` after the year's digits, on the fast engines.
                 &format!(r"^(?P<all>[ \t]*,?\s*(?:ban hành\s+)?{date})(?:$|\W)"),
             )?,
             tail_of: compile("legal issuer", r"^[ \t]*,?\s*của\s+")?,
