@@ -62,29 +62,29 @@ impl DateExtractor {
         let c = |re: &str| compile("dates", re);
         Ok(DateExtractor {
             words: c(&format!(
-                r"(?i)(?P<all>ngày{BLANK}(?P<d>\d{{1,2}})?{BLANK}tháng{BLANK}(?P<m>\d{{1,2}})?{BLANK}năm\s*(?P<y>\d{{4}})){WORD_END}"
+                r"(?i)(?P<all>ngày{BLANK}(?P<d>[0-9]{{1,2}})?{BLANK}tháng{BLANK}(?P<m>[0-9]{{1,2}})?{BLANK}năm\s*(?P<y>[0-9]{{4}})){WORD_END}"
             ))?,
             month: c(&format!(
-                r"(?i)(?P<all>tháng\s+(?P<m>\d{{1,2}})\s*(?:năm\s+|/|-)\s*(?P<y>\d{{4}})){WORD_END}"
+                r"(?i)(?P<all>tháng\s+(?P<m>[0-9]{{1,2}})\s*(?:năm\s+|/|-)\s*(?P<y>[0-9]{{4}})){WORD_END}"
             ))?,
             numeric: c(
-                r"(?P<d>\d{1,2})[ \t]?(?P<s>[/.-])[ \t]?(?P<m>\d{1,2})[ \t]?(?P<s2>[/.-])[ \t]?(?P<y>\d+)",
+                r"(?P<d>[0-9]{1,2})[ \t]?(?P<s>[/.-])[ \t]?(?P<m>[0-9]{1,2})[ \t]?(?P<s2>[/.-])[ \t]?(?P<y>[0-9]+)",
             )?,
-            month_year: c(r"(?P<m>\d{1,2})/(?P<y>(?:19|20)\d{2})")?,
+            month_year: c(r"(?P<m>[0-9]{1,2})/(?P<y>(?:19|20)[0-9]{2})")?,
             day_month: compile(
                 "date_cues.tsv",
-                &format!(r"(?i)(?:{cues})[ \t]+(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}})"),
+                &format!(r"(?i)(?:{cues})[ \t]+(?P<d>[0-9]{{1,2}})/(?P<m>[0-9]{{1,2}})"),
             )?,
-            bare_day_month: c(r"\((?P<d>\d{1,2})/(?P<m>\d{1,2})\)")?,
+            bare_day_month: c(r"\((?P<d>[0-9]{1,2})/(?P<m>[0-9]{1,2})\)")?,
             day_range: c(
-                r"(?P<d1>\d{1,2})[ \t]*[-–][ \t]*(?P<d2>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})",
+                r"(?P<d1>[0-9]{1,2})[ \t]*[-–][ \t]*(?P<d2>[0-9]{1,2})/(?P<m>[0-9]{1,2})/(?P<y>[0-9]{4})",
             )?,
             month_range: c(&format!(
-                r"(?i)(?P<all>(?P<first>tháng\s+(?P<m1>\d{{1,2}}))[ \t]*[-–][ \t]*(?P<second>(?P<m2>\d{{1,2}})\s*(?:/|năm\s+)\s*(?P<y>\d{{4}}))){WORD_END}"
+                r"(?i)(?P<all>(?P<first>tháng\s+(?P<m1>[0-9]{{1,2}}))[ \t]*[-–][ \t]*(?P<second>(?P<m2>[0-9]{{1,2}})\s*(?:/|năm\s+)\s*(?P<y>[0-9]{{4}}))){WORD_END}"
             ))?,
             scale_before: c(r"(?i)tỷ[ \t]+lệ[ \t:]*$")?,
             year: c(&format!(
-                r"(?i)(?P<all>năm\s+(?P<y>(?:19|20)\d{{2}})){WORD_END}"
+                r"(?i)(?P<all>năm\s+(?P<y>(?:19|20)[0-9]{{2}})){WORD_END}"
             ))?,
             year_span: c(r"(?P<y1>(?:19|20)[0-9]{2})[ \t]*[-–][ \t]*(?P<y2>(?:19|20)[0-9]{2})")?,
         })

@@ -28,7 +28,7 @@ use crate::record::{LegalRef, Warning};
 const SEG: &str = r"[A-ZĐ][A-Za-zĐđ0-9&]*";
 /// A bracketed qualifier glued to a code: `(PV11-PV28)`.
 const BRACKET: &str = r"\([A-Za-zĐđ0-9]+(?:-[A-Za-zĐđ0-9]+)*\)";
-const YEAR: &str = r"(?:19|20)\d{2}";
+const YEAR: &str = r"(?:19|20)[0-9]{2}";
 
 const ISSUER_MAX_WORDS: usize = 12;
 
@@ -92,12 +92,12 @@ impl LegalExtractor {
         let slash = r"[ \t]*/[ \t]*(?:\n[ \t]*)?";
         let code = format!(r"{SEG}(?:{dash}{SEG})*(?:{BRACKET})?");
         let state = format!(
-            r"(?P<n1>\d{{1,5}}){slash}(?:(?P<y1>{YEAR}){slash})?(?P<c1>{code}(?:{slash}{code})*)"
+            r"(?P<n1>[0-9]{{1,5}}){slash}(?:(?P<y1>{YEAR}){slash})?(?P<c1>{code}(?:{slash}{code})*)"
         );
         let party = format!(
-            r"(?P<n2>\d{{1,5}}){dash}(?:(?P<y2>{YEAR}){slash}(?P<c2>{code})|(?P<c3>{SEG}{slash}{code}))"
+            r"(?P<n2>[0-9]{{1,5}}){dash}(?:(?P<y2>{YEAR}){slash}(?P<c2>{code})|(?P<c3>{SEG}{slash}{code}))"
         );
-        let num_year = format!(r"(?P<n3>\d{{1,5}})/(?P<y3>{YEAR})");
+        let num_year = format!(r"(?P<n3>[0-9]{{1,5}})/(?P<y3>{YEAR})");
         // What may stand before the number (`số06/2013/NĐ-CP`: a glued `số` is
         // the only letter allowed) is checked by `Before::Symbol`, outside the
         // regex, so the regex's automaton stays small.
@@ -110,9 +110,9 @@ impl LegalExtractor {
         // and a count, `Hướng dẫn 25` a document), so only those are sought.
         let capitalized = capitalized_alternation(p.doc_types.iter().map(|t| t.name.as_str()));
         let short = format!(
-            r"(?P<type>{capitalized})[ \t]+(?:(?i:số)[ \t]*:?[ \t]*)?(?P<num>\d{{1,4}}){WORD_END}"
+            r"(?P<type>{capitalized})[ \t]+(?:(?i:số)[ \t]*:?[ \t]*)?(?P<num>[0-9]{{1,4}}){WORD_END}"
         );
-        let date = r"ngày\s+(?:(?P<d1>\d{1,2})\s*[/.-]\s*(?P<m1>\d{1,2})\s*[/.-]\s*(?P<y1>\d{4}|\d{2})|(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2})\s+năm\s+(?P<y2>\d{4}))";
+        let date = r"ngày\s+(?:(?P<d1>[0-9]{1,2})\s*[/.-]\s*(?P<m1>[0-9]{1,2})\s*[/.-]\s*(?P<y1>[0-9]{4}|[0-9]{2})|(?P<d2>[0-9]{1,2})\s+tháng\s+(?P<m2>[0-9]{1,2})\s+năm\s+(?P<y2>[0-9]{4}))";
 
         let mut issuer_phrases: Vec<&str> = Vec::new();
         let mut issuer_names = HashMap::new();
@@ -133,7 +133,7 @@ impl LegalExtractor {
             type_before: compile("doc_types.tsv", &type_before)?,
             law_before: compile(
                 "legal law name",
-                r"(?:^|[^\p{L}])(?P<type>Bộ luật|Luật|Pháp lệnh)[ \t]+[^\n;:.()“”\x22\d/]+?[ \t]+số[\s:]*$",
+                r"(?:^|[^\p{L}])(?P<type>Bộ luật|Luật|Pháp lệnh)[ \t]+[^\n;:.()“”\x22/0-9]+?[ \t]+số[\s:]*$",
             )?,
             unit_after: compile(
                 "units.tsv",
@@ -182,7 +182,7 @@ impl LegalExtractor {
             },
             pinpoint: compile(
                 "legal pinpoint",
-                r"(?:(?:^|[^\p{L}])[Kk]hoản\s+(?P<clause>\d{1,3})\s*,?\s*)?(?:^|[^\p{L}])[Đđ]iều\s+(?P<article>\d{1,3})\s*,?\s*(?:(?:của|tại)\s+)?$",
+                r"(?:(?:^|[^\p{L}])[Kk]hoản\s+(?P<clause>[0-9]{1,3})\s*,?\s*)?(?:^|[^\p{L}])[Đđ]iều\s+(?P<article>[0-9]{1,3})\s*,?\s*(?:(?:của|tại)\s+)?$",
             )?,
             subject: compile(
                 "legal subject",

@@ -75,14 +75,14 @@ impl MetadataExtractor {
             // The stamp's own words, then `Số:` with the number among dots,
             // then (optionally) `Ngày:` with its date.
             arrival: c(
-                r"(?s)ĐẾN\s*(?i:số)\s*:[\s.…_]*(?P<num>\d[\d.]*)[.…_]*(?:\s*(?i:ngày)\s*:[\s.…_]*(?P<date>\d{1,2}/\d{1,2}/\d{2,4}))?",
+                r"(?s)ĐẾN\s*(?i:số)\s*:[\s.…_]*(?P<num>[0-9][0-9.]*)[.…_]*(?:\s*(?i:ngày)\s*:[\s.…_]*(?P<date>[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}))?",
             )?,
             recipients_head: c(r"^(?i:nơi nhận)\s*:?\s*(?P<rest>.*)$")?,
             authority: c(r"^(?:KT|TM|Q|TL|TUQ)\.\s*\S")?,
             roman: c(r"^(?P<m>[IVX]{1,5}\.)\s+(?P<t>\S.*)$")?,
-            arabic: c(r"^(?P<m>\d{1,2}(?:\.\d{1,2}){0,3}\.?)\s+(?P<t>\p{Lu}.*)$")?,
+            arabic: c(r"^(?P<m>[0-9]{1,2}(?:\.[0-9]{1,2}){0,3}\.?)\s+(?P<t>\p{Lu}.*)$")?,
             part: c(
-                r"^(?P<m>(?:Phần|PHẦN)\s+(?:thứ|THỨ)\s+\S+|(?:Phần|PHẦN|Chương|CHƯƠNG)\s+[IVX\d]+|Điều\s+\d+\.?)[.:]?\s*(?P<t>.*)$",
+                r"^(?P<m>(?:Phần|PHẦN)\s+(?:thứ|THỨ)\s+\S+|(?:Phần|PHẦN|Chương|CHƯƠNG)\s+[IVX0-9]+|Điều\s+[0-9]+\.?)[.:]?\s*(?P<t>.*)$",
             )?,
             cell_split: c(r"\t+| {3,}")?,
             place_word: c(r"^(?:TỈNH|HUYỆN|THÀNH PHỐ|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)(?:$|\W)")?,

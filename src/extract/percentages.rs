@@ -16,7 +16,7 @@ pub(crate) struct PercentExtractor {
 
 impl PercentExtractor {
     pub(crate) fn new() -> Result<Self, PatternError> {
-        let num = r"\d+(?:[.,]\d+)*";
+        let num = r"[0-9]+(?:[.,][0-9]+)*";
         let re = format!(
             r"(?i)(?:(?P<a>{num})[ \t]*[-–][ \t]*)?(?P<sign>[-−])?(?P<b>{num})[ \t]*(?:%|phần[ \t]+trăm)"
         );
