@@ -11,17 +11,27 @@ use crate::normalize::OffsetMap;
 use crate::record::{Percentage, QuantityRange};
 
 pub(crate) struct PercentExtractor {
+    /// A number and `%` or `phần trăm`.
     re: Regex,
+    /// The same with `%` only. A regex ending in one literal is searched for
+    /// that literal first, backwards from each `%`; the two-way ending sends
+    /// the search through every digit of the text instead, 50 times slower.
+    sign_only: Regex,
+    /// Whether the words can occur at all: only then is `re` needed.
+    words: Regex,
 }
 
 impl PercentExtractor {
     pub(crate) fn new() -> Result<Self, PatternError> {
         let num = r"[0-9]+(?:[.,][0-9]+)*";
-        let re = format!(
-            r"(?i)(?:(?P<a>{num})[ \t]*[-–][ \t]*)?(?P<sign>[-−])?(?P<b>{num})[ \t]*(?:%|phần[ \t]+trăm)"
-        );
+        let number = format!(r"(?:(?P<a>{num})[ \t]*[-–][ \t]*)?(?P<sign>[-−])?(?P<b>{num})[ \t]*");
         Ok(PercentExtractor {
-            re: compile("percentages", &re)?,
+            re: compile(
+                "percentages",
+                &format!(r"{number}(?:%|(?i:phần[ \t]+trăm))"),
+            )?,
+            sign_only: compile("percentages", &format!(r"{number}%"))?,
+            words: compile("percentages", r"(?i)phần[ \t]+trăm")?,
         })
     }
 
@@ -32,7 +42,14 @@ impl PercentExtractor {
         claims: &mut Claims,
         out: &mut Entities,
     ) {
-        for c in self.re.captures_iter(text) {
+        // Without the words in the text, `re` can only match what
+        // `sign_only` matches.
+        let re = if self.words.is_match(text) {
+            &self.re
+        } else {
+            &self.sign_only
+        };
+        for c in re.captures_iter(text) {
             let (Some(whole), Some(b)) = (c.get(0), c.name("b")) else {
                 continue;
             };
@@ -147,5 +164,13 @@ mod tests {
     #[test]
     fn words_phan_tram() {
         assert_eq!(values("giảm 12 phần trăm"), [12.0]);
+    }
+
+    #[test]
+    fn signs_and_words_in_one_text_are_all_found_in_order() {
+        assert_eq!(
+            values("đạt 14,66%, giảm 12 PHẦN TRĂM, tăng 5-7% và 3 phần\ttrăm"),
+            [14.66, 12.0, 5.0, 7.0, 3.0]
+        );
     }
 }
