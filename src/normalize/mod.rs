@@ -59,7 +59,7 @@ pub fn normalize(doc: &Document) -> Normalized {
     let mut cell_cache: Option<(Arc<TableCell>, Arc<TableCell>)> = None;
     for block in &doc.blocks {
         scratch.clear();
-        clean_into(&block.text, &mut scratch);
+        let plain = clean_into(&block.text, &mut scratch);
         match block.join {
             // A tab keeps its place even at the start: it marks an empty
             // left cell, as indentation does in a flattened TXT header.
@@ -70,7 +70,7 @@ pub fn normalize(doc: &Document) -> Normalized {
             _ => {}
         }
         let start = text.len();
-        push_nfc(&scratch, &mut text);
+        push_nfc(&scratch, plain, &mut text);
         let cell = block.cell.as_ref().map(|raw| match &cell_cache {
             Some((from, to)) if Arc::ptr_eq(from, raw) => to.clone(),
             _ => {
@@ -107,9 +107,9 @@ fn normalize_header(s: &str) -> String {
 /// Normalizes one string (used for vocabulary and tests).
 pub fn normalize_str(s: &str) -> String {
     let mut scratch = String::with_capacity(s.len());
-    clean_into(s, &mut scratch);
+    let plain = clean_into(s, &mut scratch);
     let mut out = String::with_capacity(scratch.len());
-    push_nfc(&scratch, &mut out);
+    push_nfc(&scratch, plain, &mut out);
     out
 }
 
@@ -158,53 +158,90 @@ pub fn spellings(phrase: &str) -> Vec<String> {
     v
 }
 
-/// Appends the NFC form of `s`. Almost all text arrives composed already,
-/// and the quick check is several times cheaper than recomposing.
-fn push_nfc(s: &str, out: &mut String) {
-    if plainly_nfc(s) || is_nfc_quick(s.chars()) == IsNormalized::Yes {
+/// Appends the NFC form of `s`; `plain` says [`clean_into`] found only
+/// characters that are NFC in any order. Almost all text arrives composed
+/// already, and the quick check is several times cheaper than recomposing.
+fn push_nfc(s: &str, plain: bool, out: &mut String) {
+    if plain || is_nfc_quick(s.chars()) == IsNormalized::Yes {
         out.push_str(s);
     } else {
         out.extend(s.nfc());
     }
 }
 
-/// Whether every character of `s` is below U+0300 or a precomposed
-/// Vietnamese letter (U+1EA0–U+1EF9): such text is NFC whatever the order,
-/// since none of these characters composes with what precedes it. This is
-/// nearly every Vietnamese text, checked in a byte scan instead of a table
-/// lookup per character.
-fn plainly_nfc(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            0x00..=0x7F | 0xC0..=0xCB => i += 1,
-            // U+1EA0..=U+1EF9 is E1 BA A0 ..= E1 BB B9.
-            0xE1 if matches!(
-                (b.get(i + 1), b.get(i + 2)),
-                (Some(0xBA), Some(0xA0..=0xBF)) | (Some(0xBB), Some(0x80..=0xB9))
-            ) =>
-            {
-                i += 3
-            }
-            0x80..=0xBF => i += 1, // the rest of a two-byte character
-            _ => return false,
-        }
+/// How [`clean_into`] treats a byte.
+const PLAIN: u8 = 0;
+/// May start a character that cleaning maps.
+const MAPPED: u8 = 1;
+/// `E1`: a precomposed Vietnamese letter (U+1EA0–U+1EF9) or something else.
+const E1: u8 = 2;
+/// Starts a character that may take part in composition.
+const OTHER: u8 = 3;
+
+/// Each byte's class. Plain are ASCII, continuation bytes and the leads of
+/// U+0080–U+02FF: none of these characters composes with what precedes it,
+/// so text made of them (and of the precomposed Vietnamese letters) is NFC
+/// whatever the order; that is nearly every Vietnamese text.
+const BYTE_CLASS: [u8; 256] = {
+    let mut t = [PLAIN; 256];
+    let mut b = 0xCC;
+    while b <= 0xFF {
+        t[b] = OTHER;
+        b += 1;
     }
-    true
-}
+    t[b'\r' as usize] = MAPPED;
+    t[b'.' as usize] = MAPPED;
+    t[0xC2] = MAPPED;
+    t[0xC3] = MAPPED;
+    t[0xE1] = E1;
+    t[0xE2] = MAPPED;
+    t[0xE3] = MAPPED;
+    t[0xEF] = MAPPED;
+    t
+};
 
 /// Maps characters before composition: drops invisible ones, unifies spaces
 /// and line ends. Runs of ordinary text are copied whole; only the bytes
-/// that can start a mapped character are looked at more closely.
-fn clean_into(s: &str, out: &mut String) {
+/// that can start a mapped character are looked at more closely. Returns
+/// whether every character kept is plainly NFC (see [`BYTE_CLASS`]), so
+/// composition can be skipped without a second look at the text.
+fn clean_into(s: &str, out: &mut String) -> bool {
     let bytes = s.as_bytes();
+    let mut plain = true;
     let mut copied = 0; // `s[copied..i]` is still to be copied as it is
     let mut i = 0;
     while i < bytes.len() {
-        // Every character mapped below starts with one of these bytes.
-        if !matches!(bytes[i], b'\r' | b'.' | 0xC2 | 0xC3 | 0xE2 | 0xE3 | 0xEF) {
-            i += 1;
+        match BYTE_CLASS[bytes[i] as usize] {
+            PLAIN => {
+                i += 1;
+                continue;
+            }
+            E1 => {
+                // U+1EA0..=U+1EF9 is E1 BA A0 ..= E1 BB B9.
+                let vietnamese = matches!(
+                    (bytes.get(i + 1), bytes.get(i + 2)),
+                    (Some(0xBA), Some(0xA0..=0xBF)) | (Some(0xBB), Some(0x80..=0xB9))
+                );
+                plain &= vietnamese;
+                i += 1;
+                continue;
+            }
+            OTHER => {
+                plain = false;
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        // Of the Latin-1 characters only these four are mapped; the rest
+        // (`à`, `é`, `ô`…) are letters, and common.
+        if matches!(bytes[i], 0xC2 | 0xC3)
+            && !matches!(
+                (bytes[i], bytes.get(i + 1)),
+                (0xC2, Some(0xA0 | 0xAD)) | (0xC3, Some(0x90 | 0xB0))
+            )
+        {
+            i += 2;
             continue;
         }
         let Some(c) = s[i..].chars().next() else {
@@ -248,14 +285,19 @@ fn clean_into(s: &str, out: &mut String) {
             }
             _ => None,
         };
-        if let Some(r) = replacement {
-            out.push_str(&s[copied..i]);
-            out.push_str(r);
-            copied = i + len;
+        match replacement {
+            Some(r) => {
+                out.push_str(&s[copied..i]);
+                out.push_str(r);
+                copied = i + len;
+            }
+            // Kept: from the E2, E3 and EF rows, so not plain.
+            None => plain &= len < 3,
         }
         i += len;
     }
     out.push_str(&s[copied..]);
+    plain
 }
 
 /// The number of characters in the run of `.` and `…` that starts `s`, and
@@ -346,6 +388,10 @@ mod tests {
         }
     }
 
+    fn plainly_nfc(s: &str) -> bool {
+        clean_into(s, &mut String::new())
+    }
+
     #[test]
     fn text_passed_by_the_byte_scan_is_nfc_in_any_order() {
         use unicode_normalization::char::canonical_combining_class;
@@ -362,9 +408,18 @@ mod tests {
             );
             assert!(plainly_nfc(c.encode_utf8(&mut [0; 4])), "{c:?}");
         }
-        for outside in ["Nghi\u{323}", "\u{1EFA}", "\u{300}", "한"] {
+        for outside in [
+            "Nghi\u{323}",
+            "\u{1EFA}",
+            "\u{300}",
+            "한",
+            "“x”",
+            "\u{E1}\u{301}",
+        ] {
             assert!(!plainly_nfc(outside), "{outside:?} needs the full check");
         }
+        // Mapped characters leave nothing to compose.
+        assert!(plainly_nfc("NĐ\u{2011}CP\u{A0}số\u{200B} Ð…"));
     }
 
     #[test]
