@@ -399,7 +399,7 @@ impl LegalExtractor {
         // A known name (`Ủy ban nhân dân`, `Bộ Kế hoạch và Đầu tư`) is taken
         // whole; the words after it (`huyện Gia Lâm`) run to the first stop
         // word or punctuation.
-        let known = self.known_issuer(s).map_or(0, |m| m.end());
+        let known = self.known_issuer(s).map_or(0, str::len);
         let mut end = known;
         let mut at = known;
         let pieces = s[known..].split_inclusive(char::is_whitespace);
@@ -429,8 +429,8 @@ impl LegalExtractor {
         let phrase = s[..end].split_whitespace().collect::<Vec<_>>().join(" ");
         // Expand a leading abbreviation: `UBND tỉnh` → `Ủy ban nhân dân tỉnh`.
         let name = match self.known_issuer(&phrase) {
-            Some(m) => match self.issuer_names.get(&key(m.as_str())) {
-                Some(canon) => format!("{canon}{}", &phrase[m.end()..]),
+            Some(m) => match self.issuer_names.get(&key(m)) {
+                Some(canon) => format!("{canon}{}", &phrase[m.len()..]),
                 None => phrase,
             },
             None => phrase,
@@ -439,8 +439,20 @@ impl LegalExtractor {
     }
 
     /// A known issuer's name or abbreviation at the start of `s`.
-    fn known_issuer<'s>(&self, s: &'s str) -> Option<regex::Match<'s>> {
-        self.issuer_name.captures(s)?.name("name")
+    fn known_issuer<'s>(&self, s: &'s str) -> Option<&'s str> {
+        // The match is the name and the boundary character after it, if
+        // any. Finding it needs no capture engine, which for this large
+        // alternation costs more than the search; the name's end follows
+        // from the match unless the text ends in a non-word character.
+        let m = self.issuer_name.find(s)?;
+        let last = m.as_str().chars().next_back()?;
+        if regex_syntax::is_word_character(last) {
+            Some(m.as_str())
+        } else if m.end() < s.len() {
+            Some(&m.as_str()[..m.len() - last.len_utf8()])
+        } else {
+            Some(self.issuer_name.captures(s)?.name("name")?.as_str())
+        }
     }
 
     /// Items of a list share the list's type word: in `Công văn: số 517/BCĐ
@@ -629,6 +641,30 @@ mod tests {
     fn assert_ids(text: &str, want: &[&str]) {
         let want: Vec<Option<String>> = want.iter().map(|w| Some(w.to_string())).collect();
         assert_eq!(ids(text), want, "citations in {text:?}");
+    }
+
+    #[test]
+    fn a_known_issuer_ends_where_the_regex_group_would_end() {
+        let p = crate::patterns::Patterns::embedded().expect("built-in patterns parse");
+        let legal = super::LegalExtractor::new(&p).expect("legal extractor builds");
+        for s in [
+            "Chính phủ quy định",
+            "Chính phủ, Bộ Công an",
+            "Chính phủ",
+            "UBND tỉnh Lâm Đồng",
+            "Bộ Công an.",
+            "Chính phủx",
+            "Chính phủ²",
+            "Chính phủ_",
+            "ngày 5",
+        ] {
+            let by_group = legal
+                .issuer_name
+                .captures(s)
+                .and_then(|c| c.name("name"))
+                .map(|m| m.as_str());
+            assert_eq!(legal.known_issuer(s), by_group, "{s:?}");
+        }
     }
 
     fn one(text: &str) -> crate::record::LegalRef {

@@ -79,10 +79,13 @@ impl MetadataExtractor {
             )?,
             recipients_head: c(r"^(?i:nơi nhận)\s*:?\s*(?P<rest>.*)$")?,
             authority: c(r"^(?:KT|TM|Q|TL|TUQ)\.\s*\S")?,
-            roman: c(r"^(?P<m>[IVX]{1,5}\.)\s+(?P<t>\S.*)$")?,
-            arabic: c(r"^(?P<m>[0-9]{1,2}(?:\.[0-9]{1,2}){0,3}\.?)\s+(?P<t>\p{Lu}.*)$")?,
+            // The heading patterns match the marker and what must follow it;
+            // the words are the rest of the line, taken in `heading`, so the
+            // capture engine only walks the marker.
+            roman: c(r"^(?P<m>[IVX]{1,5}\.)\s+\S")?,
+            arabic: c(r"^(?P<m>[0-9]{1,2}(?:\.[0-9]{1,2}){0,3}\.?)\s+\p{Lu}")?,
             part: c(
-                r"^(?P<m>(?:Phần|PHẦN)\s+(?:thứ|THỨ)\s+\S+|(?:Phần|PHẦN|Chương|CHƯƠNG)\s+[IVX0-9]+|Điều\s+[0-9]+\.?)[.:]?\s*(?P<t>.*)$",
+                r"^(?P<m>(?:Phần|PHẦN)\s+(?:thứ|THỨ)\s+\S+|(?:Phần|PHẦN|Chương|CHƯƠNG)\s+[IVX0-9]+|Điều\s+[0-9]+\.?)",
             )?,
             cell_split: c(r"\t+| {3,}")?,
             place_word: c(r"^(?:TỈNH|HUYỆN|THÀNH PHỐ|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)(?:$|\W)")?,
@@ -561,20 +564,25 @@ impl MetadataExtractor {
         }) {
             return None;
         }
-        if let Some(c) = self.part.captures(line) {
-            let (m, t) = (
-                c.name("m")?.as_str(),
-                c.name("t").map_or("", |t| t.as_str()),
-            );
-            let level = if m.starts_with("Điều") { 3 } else { 1 };
-            return Some((m, t.trim(), level));
+        // The words after a marker: the rest of the line, trimmed (after
+        // `Phần I:`, its `:` or `.` too).
+        let words = |m: regex::Match<'a>| line[m.end()..].trim();
+        if let Some(m) = self.part.captures(line).and_then(|c| c.name("m")) {
+            let rest = &line[m.end()..];
+            let t = rest.strip_prefix(['.', ':']).unwrap_or(rest).trim();
+            let level = if m.as_str().starts_with("Điều") {
+                3
+            } else {
+                1
+            };
+            return Some((m.as_str(), t, level));
         }
-        if let Some(c) = self.roman.captures(line) {
-            let (m, t) = (c.name("m")?.as_str(), c.name("t")?.as_str());
-            return is_roman(m.trim_end_matches('.')).then_some((m, t.trim(), 2));
+        if let Some(m) = self.roman.captures(line).and_then(|c| c.name("m")) {
+            let (m, t) = (m.as_str(), words(m));
+            return is_roman(m.trim_end_matches('.')).then_some((m, t, 2));
         }
-        let c = self.arabic.captures(line)?;
-        let (m, t) = (c.name("m")?.as_str(), c.name("t")?.as_str().trim());
+        let m = self.arabic.captures(line)?.name("m")?;
+        let (m, t) = (m.as_str(), words(m));
         // Even a full sentence may head a section (`1. Tăng cường công tác quản
         // lý thu.`); a line ending like a list clause does not. Long numbered
         // paragraphs are sorted out in `outline`, among their siblings.
