@@ -169,6 +169,10 @@ fn push_nfc(s: &str, plain: bool, out: &mut String) {
     }
 }
 
+/// General punctuation, superscripts and subscripts: NFC in any order, like
+/// the characters of [`BYTE_CLASS`]'s plain rows (a test checks each).
+const PLAIN_PUNCTUATION: std::ops::RangeInclusive<char> = '\u{2010}'..='\u{209F}';
+
 /// How [`clean_into`] treats a byte.
 const PLAIN: u8 = 0;
 /// May start a character that cleaning maps.
@@ -291,8 +295,9 @@ fn clean_into(s: &str, out: &mut String) -> bool {
                 out.push_str(r);
                 copied = i + len;
             }
-            // Kept: from the E2, E3 and EF rows, so not plain.
-            None => plain &= len < 3,
+            // Kept: from the E2, E3 and EF rows. Punctuation (`“”–`) and
+            // super- and subscripts compose with nothing; the rest may.
+            None => plain &= PLAIN_PUNCTUATION.contains(&c),
         }
         i += len;
     }
@@ -395,7 +400,11 @@ mod tests {
     #[test]
     fn text_passed_by_the_byte_scan_is_nfc_in_any_order() {
         use unicode_normalization::char::canonical_combining_class;
-        let ranges = [('\0'..='\u{2FF}'), ('\u{1EA0}'..='\u{1EF9}')];
+        let ranges = [
+            ('\0'..='\u{2FF}'),
+            ('\u{1EA0}'..='\u{1EF9}'),
+            PLAIN_PUNCTUATION,
+        ];
         for c in ranges.into_iter().flatten() {
             assert_eq!(
                 (
@@ -413,13 +422,14 @@ mod tests {
             "\u{1EFA}",
             "\u{300}",
             "한",
-            "“x”",
+            "→",
             "\u{E1}\u{301}",
         ] {
             assert!(!plainly_nfc(outside), "{outside:?} needs the full check");
         }
         // Mapped characters leave nothing to compose.
         assert!(plainly_nfc("NĐ\u{2011}CP\u{A0}số\u{200B} Ð…"));
+        assert!(plainly_nfc("“Thông tư” – m²⁴"));
     }
 
     #[test]
