@@ -67,10 +67,17 @@ pub(crate) struct LegalExtractor {
     issuer_names: HashMap<String, String>,
     /// (lower-cased phrase, relation, position), longest phrase first.
     relations: Vec<(String, String, String)>,
+    /// The length of the longest relation phrase, in characters.
+    relation_chars: usize,
     /// `khoản 3, điều 6,` right before a citation.
     pinpoint: Regex,
     /// `về “…”`, `quy định về …` right after a citation's tail.
     subject: Regex,
+}
+
+/// Characters lower-cased into a new string.
+fn lower(chars: impl Iterator<Item = char>) -> String {
+    chars.flat_map(char::to_lowercase).collect()
 }
 
 /// A reference while it is being built (byte offsets).
@@ -171,6 +178,12 @@ impl LegalExtractor {
                 .collect(),
             issuer_name: compile("issuers.tsv", &issuer_name)?,
             issuer_names,
+            relation_chars: p
+                .relations
+                .iter()
+                .map(|c| c.phrase.chars().count())
+                .max()
+                .unwrap_or(0),
             relations: {
                 let mut r: Vec<_> = p
                     .relations
@@ -243,10 +256,19 @@ impl LegalExtractor {
         let window = before(text, start, 160);
         // The clause: back to the last sentence or list boundary.
         let clause_start = window.rfind(['.', ';', '\n', ':']).map_or(0, |i| i + 1);
-        let clause = window[clause_start..].trim_start().to_lowercase();
-        let right_before = window.trim_end().to_lowercase();
+        // Only as many characters as the longest cue, and one more for the
+        // word boundary, are compared, so only those are lower-cased.
+        let n = self.relation_chars + 1;
+        let clause = lower(window[clause_start..].trim_start().chars().take(n));
+        let right_before = window.trim_end();
+        let tail_start = right_before
+            .char_indices()
+            .rev()
+            .nth(n - 1)
+            .map_or(0, |(i, _)| i);
+        let right_before = lower(right_before[tail_start..].chars());
         let after_tail = after(text, tail_end, 64).trim_start_matches([' ', '\t', ',']);
-        let after_tail = after_tail.to_lowercase();
+        let after_tail = lower(after_tail.chars().take(n));
         for (phrase, relation, position) in &self.relations {
             let fits = match position.as_str() {
                 "clause" => clause.starts_with(phrase.as_str()),
