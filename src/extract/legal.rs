@@ -12,8 +12,8 @@ use std::ops::Range;
 use regex::Regex;
 
 use super::text::{
-    after, alternation, before, capitalized_alternation, captures_after, compile, key, Before,
-    WORD_END,
+    after, alternation, before, capitalized_alternation, captures_after, char_at, compile, key,
+    Before, WORD_END,
 };
 use super::{Claims, Entities};
 use crate::error::PatternError;
@@ -48,6 +48,9 @@ const SUBJECT_STOPS: &[&str] = &[
 pub(crate) struct LegalExtractor {
     symbol: Regex,
     type_before: Regex,
+    /// Whether every type word ends in a letter other than the `ố` of
+    /// `số`, so `type_before`'s match shows where the word ends.
+    type_words_end_in_letters: bool,
     /// `Luật Giá số`, `Bộ luật Lao động số`: an act's name between type word and number.
     law_before: Regex,
     /// A unit or time word after a number: `hướng dẫn 25 xã`, `Báo cáo 6 tháng`.
@@ -73,6 +76,14 @@ pub(crate) struct LegalExtractor {
     pinpoint: Regex,
     /// `về “…”`, `quy định về …` right after a citation's tail.
     subject: Regex,
+}
+
+/// `s` without a final `số` in any case (as `(?i)số` matches it: `ſ` is an `s`).
+fn strip_so(s: &str) -> Option<&str> {
+    let mut chars = s.chars();
+    let o = chars.next_back()?;
+    let first = chars.next_back()?;
+    (matches!(o, 'ố' | 'Ố') && matches!(first, 's' | 'S' | 'ſ')).then_some(chars.as_str())
 }
 
 /// Characters lower-cased into a new string.
@@ -138,6 +149,10 @@ impl LegalExtractor {
         Ok(LegalExtractor {
             symbol: compile("legal symbol", &symbol)?,
             type_before: compile("doc_types.tsv", &type_before)?,
+            type_words_end_in_letters: p
+                .doc_types
+                .iter()
+                .all(|t| t.name.ends_with(char::is_alphabetic) && strip_so(&t.name).is_none()),
             law_before: compile(
                 "legal law name",
                 r"(?:^|[^\p{L}])(?P<type>Bộ luật|Luật|Pháp lệnh)[ \t]+[^\n;:.()“”\x22/0-9]+?[ \t]+số[\s:]*$",
@@ -300,10 +315,7 @@ impl LegalExtractor {
                 continue;
             };
             let window = before(text, sym.start(), 160);
-            let typed = self
-                .type_before
-                .captures(window)
-                .or_else(|| self.law_before.captures(window));
+            let typed = self.type_word_before(window);
             let number_year_only = caps.name("n3").is_some();
             if number_year_only && typed.is_none() {
                 continue; // `4/2016` without a type word is a month, not a citation
@@ -323,14 +335,8 @@ impl LegalExtractor {
                     None,
                 )
             };
-            let (start, doc_type) = match &typed {
-                Some(t) => {
-                    let m = t.name("type").map_or(window.len(), |m| m.start());
-                    let ty = t
-                        .name("type")
-                        .and_then(|m| self.type_names.get(&key(m.as_str())));
-                    (sym.start() - window.len() + m, ty.cloned())
-                }
+            let (start, doc_type) = match typed {
+                Some((at, ty)) => (sym.start() - window.len() + at, ty),
                 None => match self.so_before.captures(window).and_then(|c| c.name("so")) {
                     Some(so) => (sym.start() - window.len() + so.start(), None),
                     None => (sym.start(), None),
@@ -389,6 +395,36 @@ impl LegalExtractor {
                 .push(f.range.end..f.tail_end.max(f.range.end));
             out.legal_references.push(f.reference);
         }
+    }
+
+    /// The type word that ends `window`, maybe with `số` and colons after
+    /// it (`Nghị định số `, `Luật Giá số `): where it starts in `window`, and
+    /// its canonical name.
+    fn type_word_before(&self, window: &str) -> Option<(usize, Option<String>)> {
+        let name = |t: &str| self.type_names.get(&key(t)).cloned();
+        if let Some(t) = self.type_word_range(window) {
+            return Some((t.start, name(&window[t])));
+        }
+        let t = self.law_before.captures(window)?.name("type")?;
+        Some((t.start(), name(t.as_str())))
+    }
+
+    /// The range of `type_before`'s `type` group in `window`. The match
+    /// alone gives it: one boundary character, the type word, then only
+    /// blanks, colons and `số` to the end. The capture engine, which for
+    /// this large case-insensitive alternation costs more than the search,
+    /// is left for a match at the window's start, where the boundary may be
+    /// the start itself, and for type words that end in a blank or `số`.
+    fn type_word_range(&self, window: &str) -> Option<Range<usize>> {
+        let m = self.type_before.find(window)?;
+        if m.start() == 0 || !self.type_words_end_in_letters {
+            return Some(self.type_before.captures(window)?.name("type")?.range());
+        }
+        let start = m.start() + char_at(window, m.start())?.len_utf8();
+        let blank = |c: char| c.is_whitespace() || c == ':';
+        let rest = window[start..].trim_end_matches(blank);
+        let rest = strip_so(rest).map_or(rest, |r| r.trim_end_matches(blank));
+        Some(start..start + rest.len())
     }
 
     /// The `ngày …` and `của …` after a citation: (ISO date, issuer, end of tail).
@@ -663,6 +699,32 @@ mod tests {
     fn assert_ids(text: &str, want: &[&str]) {
         let want: Vec<Option<String>> = want.iter().map(|w| Some(w.to_string())).collect();
         assert_eq!(ids(text), want, "citations in {text:?}");
+    }
+
+    #[test]
+    fn a_type_word_before_a_number_is_where_the_regex_group_would_be() {
+        let p = crate::patterns::Patterns::embedded().expect("built-in patterns parse");
+        let legal = super::LegalExtractor::new(&p).expect("legal extractor builds");
+        assert!(legal.type_words_end_in_letters);
+        for window in [
+            "thực hiện Nghị định số ",
+            "thực hiện Nghị định số: ",
+            "(Thông tư ",
+            "Thông tư ",
+            "theo THÔNG TƯ SỐ\n",
+            "theo Thông tưsố",
+            "theo Thông tư ſố ",
+            "Căn cứ Kế hoạch: ",
+            "Căn cứ Kế hoạch liên tịch số ",
+            "không có gì ",
+        ] {
+            let by_group = legal
+                .type_before
+                .captures(window)
+                .and_then(|c| c.name("type"))
+                .map(|m| m.range());
+            assert_eq!(legal.type_word_range(window), by_group, "{window:?}");
+        }
     }
 
     #[test]
