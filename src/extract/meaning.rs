@@ -48,19 +48,45 @@ pub(crate) struct MeaningExtractor {
 /// case-insensitive alternations cost more to compile than a whole report
 /// costs to extract.
 struct Phrases {
-    keys: std::collections::HashSet<String>,
+    keys: KeySet,
     /// Most words in a phrase.
     max_words: usize,
     /// Longest phrase, in bytes.
     max_len: usize,
     /// The first word of every phrase: most words start none, and one
     /// lookup says so.
-    first_words: std::collections::HashSet<String>,
+    first_words: KeySet,
+}
+
+/// A set of short vocabulary keys, hashed with FNV-1a: every number in a
+/// report looks up the words around it, and SipHash's resistance to chosen
+/// keys buys nothing for a fixed vocabulary.
+type KeySet = std::collections::HashSet<String, std::hash::BuildHasherDefault<Fnv>>;
+
+/// The FNV-1a hash (64 bits).
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl Phrases {
     fn new(phrases: &[String]) -> Phrases {
-        let keys: std::collections::HashSet<String> = phrases
+        let keys: KeySet = phrases
             .iter()
             .map(|p| key(p))
             .filter(|k| !k.is_empty())
@@ -87,16 +113,32 @@ impl Phrases {
         self.lookup(&self.keys, s)
     }
 
-    fn lookup(&self, set: &std::collections::HashSet<String>, s: &str) -> bool {
+    fn lookup(&self, set: &KeySet, s: &str) -> bool {
         if s.len() > self.max_len * 2 {
             return false;
         }
-        let lower = s.to_lowercase();
+        // Lower-cased on the stack: this runs for the words around every number.
+        let mut buf = [0u8; 256];
+        let mut n = 0;
+        for c in s.chars().flat_map(char::to_lowercase) {
+            match buf.get_mut(n..n + c.len_utf8()) {
+                Some(slot) => n += c.encode_utf8(slot).len(),
+                None => return Self::contains_lower(set, s, &s.to_lowercase()),
+            }
+        }
+        match std::str::from_utf8(&buf[..n]) {
+            Ok(lower) => Self::contains_lower(set, s, lower),
+            Err(_) => set.contains(&key(s)),
+        }
+    }
+
+    /// Whether `s`, lower-cased as `lower`, is in `set`.
+    fn contains_lower(set: &KeySet, s: &str, lower: &str) -> bool {
         // Single spaces between words are already the key's spacing.
         let simple =
-            !has_tone_pair(&lower) && !lower.contains(['\t', '\n']) && !lower.contains("  ");
+            !has_tone_pair(lower) && !lower.contains(['\t', '\n']) && !lower.contains("  ");
         if simple {
-            set.contains(&lower)
+            set.contains(lower)
         } else {
             set.contains(&key(s))
         }
@@ -105,11 +147,12 @@ impl Phrases {
     /// The longest phrase starting at byte `pos` of `text` (no blanks
     /// skipped): its end.
     fn at(&self, text: &str, pos: usize) -> Option<usize> {
-        let words = words_from(text, pos, self.max_words);
-        let first = *words.first()?;
-        if !self.lookup(&self.first_words, &text[pos..first]) {
+        // Most words start no phrase: one lookup of the first says so.
+        let first = word_end(text, pos);
+        if first == pos || !self.lookup(&self.first_words, &text[pos..first]) {
             return None;
         }
+        let words = words_from(text, pos, self.max_words);
         (1..=words.len()).rev().find_map(|n| {
             let end = words[n - 1];
             self.contains(&text[pos..end]).then_some(end)
@@ -142,13 +185,18 @@ impl Phrases {
 }
 
 /// An `o`/`u` (toneless or toned) followed by a vowel it pairs with.
+/// (A `match`, not a search of a string of vowels: this runs for every
+/// word looked up.)
+#[rustfmt::skip]
 fn has_tone_pair(lower: &str) -> bool {
     let mut prev_ou = false;
     for c in lower.chars() {
-        if prev_ou && "aáàảãạeéèẻẽẹyýỳỷỹỵ".contains(c) {
+        if prev_ou && matches!(c, 'a' | 'á' | 'à' | 'ả' | 'ã' | 'ạ' | 'e' | 'é' | 'è' | 'ẻ' | 'ẽ' | 'ẹ'
+            | 'y' | 'ý' | 'ỳ' | 'ỷ' | 'ỹ' | 'ỵ')
+        {
             return true;
         }
-        prev_ou = "oóòỏõọuúùủũụ".contains(c);
+        prev_ou = matches!(c, 'o' | 'ó' | 'ò' | 'ỏ' | 'õ' | 'ọ' | 'u' | 'ú' | 'ù' | 'ủ' | 'ũ' | 'ụ');
     }
     false
 }
@@ -172,10 +220,7 @@ fn words_from(text: &str, pos: usize, max: usize) -> Vec<usize> {
     let mut ends = Vec::with_capacity(max);
     let mut i = pos;
     while ends.len() < max {
-        let end = text[i..]
-            .char_indices()
-            .find(|(_, c)| !is_word_char(*c))
-            .map_or(text.len(), |(k, _)| i + k);
+        let end = word_end(text, i);
         if end == i {
             break;
         }
@@ -187,6 +232,14 @@ fn words_from(text: &str, pos: usize, max: usize) -> Vec<usize> {
         i = next;
     }
     ends
+}
+
+/// The end of the run of word characters starting at byte `i`.
+fn word_end(text: &str, i: usize) -> usize {
+    text[i..]
+        .char_indices()
+        .find(|(_, c)| !is_word_char(*c))
+        .map_or(text.len(), |(k, _)| i + k)
 }
 
 impl MeaningExtractor {
