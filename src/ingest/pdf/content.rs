@@ -1000,21 +1000,31 @@ impl<'a> Lexer<'a> {
     }
 
     /// A number token, up to the next delimiter.
+    #[inline]
     fn number(&mut self) -> f32 {
         let rest = self.data.get(self.pos..).unwrap_or(&[]);
-        // `-12`, `4`: read in one pass, as `parse_number` computes them.
+        // `-12`, `4`: read in one pass. Up to 15 digits the integer is
+        // exact in an f64, so it is the value `parse_number` computes.
         let neg = rest.first() == Some(&b'-');
-        let mut i = usize::from(neg);
-        let mut v = 0.0f64;
+        let first = usize::from(neg);
+        let mut i = first;
+        let mut v = 0u64;
         while let Some(&c @ b'0'..=b'9') = rest.get(i) {
-            v = v * 10.0 + f64::from(c - b'0');
+            v = v.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
             i += 1;
         }
-        if i > usize::from(neg) && rest.get(i).is_none_or(|&c| is_delim(c)) {
+        if i > first && i - first <= 15 && rest.get(i).is_none_or(|&c| is_delim(c)) {
             self.pos += i;
-            let v = if neg { -v } else { v } as f32;
-            return if v.is_finite() { v } else { 0.0 };
+            let v = v as f64;
+            return if neg { -v } else { v } as f32;
         }
+        self.number_slow(rest)
+    }
+
+    /// [`Lexer::number`] past its fast path: a fraction, a long or
+    /// malformed number.
+    #[inline(never)]
+    fn number_slow(&mut self, rest: &[u8]) -> f32 {
         let len = rest.iter().position(|&c| is_delim(c)).unwrap_or(rest.len());
         self.pos += len;
         parse_number(&rest[..len])
@@ -1157,6 +1167,37 @@ mod tests {
         assert_eq!(parse_number(b".5"), 0.5);
         assert_eq!(parse_number(b"--3"), 3.0);
         assert_eq!(parse_number(b"7."), 7.0);
+    }
+
+    #[test]
+    fn integers_read_fast_are_what_the_careful_parser_gives() {
+        for t in [
+            "0",
+            "-0",
+            "7",
+            "-3",
+            "120",
+            "-3000",
+            "999999999999999",
+            "-999999999999999",
+            "1234567890123456",
+            "99999999999999999999",
+            "1.5",
+            "-.5",
+            "--3",
+            "7.",
+            "12a",
+        ] {
+            let data = format!("{t} ");
+            let mut lx = Lexer {
+                data: data.as_bytes(),
+                pos: 0,
+            };
+            let fast = lx.number();
+            let slow = parse_number(t.as_bytes());
+            assert_eq!(fast.to_bits(), slow.to_bits(), "{t}");
+            assert_eq!(lx.pos, t.len(), "{t}");
+        }
     }
 
     #[test]
