@@ -680,6 +680,10 @@ fn starts_with_marker(text: &str) -> bool {
             let (head, rest) = text.split_at(head_len);
             let after = rest.chars().next();
             let short = head.trim_end_matches('.').chars().count() <= 4;
+            if !short {
+                // Most lines start with a word, not a marker.
+                return false;
+            }
             let numeric = head.trim_end_matches('.').split('.').all(|p| {
                 !p.is_empty()
                     && (p.bytes().all(|b| b.is_ascii_digit())
@@ -919,7 +923,7 @@ fn paragraphs(lines: &[&Line], page: u32, pitch: f32, out: &mut Vec<Para>) {
                     || (indented && !centred)
                     // A list item or numbered heading whose marker would
                     // have fit on the line above starts on purpose.
-                    || (starts_with_marker(&l.text) && word_fits(p, l))
+                    || (word_fits(p, l) && starts_with_marker(&l.text))
             }
         };
         if new_para {
