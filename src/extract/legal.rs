@@ -88,7 +88,11 @@ fn strip_so(s: &str) -> Option<&str> {
 
 /// Characters lower-cased into a new string.
 fn lower(chars: impl Iterator<Item = char>) -> String {
-    chars.flat_map(char::to_lowercase).collect()
+    let mut s = String::new();
+    for c in chars {
+        crate::normalize::letters::push_lowercase(&mut s, c);
+    }
+    s
 }
 
 /// A reference while it is being built (byte offsets).

@@ -18,6 +18,7 @@ use super::num::{parse, PointDecimal};
 use super::text::{after, char_at, char_before, compile, key};
 use super::{Entities, NumberBytes};
 use crate::error::PatternError;
+use crate::normalize::letters::quick_lowercase;
 use crate::patterns::Patterns;
 use crate::record::{DateRole, Finding, QuantityRange, Ratio, RatioCheck, Severity, Span};
 
@@ -120,7 +121,10 @@ impl Phrases {
         // Lower-cased on the stack: this runs for the words around every number.
         let mut buf = [0u8; 256];
         let mut n = 0;
-        for c in s.chars().flat_map(char::to_lowercase) {
+        for c in s.chars() {
+            let Some(c) = quick_lowercase(c) else {
+                return Self::contains_lower(set, s, &s.to_lowercase());
+            };
             match buf.get_mut(n..n + c.len_utf8()) {
                 Some(slot) => n += c.encode_utf8(slot).len(),
                 None => return Self::contains_lower(set, s, &s.to_lowercase()),

@@ -166,6 +166,36 @@ pub fn all_vietnamese_letters() -> Vec<char> {
     v
 }
 
+/// The lower case of `c` when it is one character and quick to tell:
+/// ASCII, Latin-1 and the Vietnamese letters, nearly every character of a
+/// Vietnamese text. `char::to_lowercase` searches a table for each of them.
+#[inline]
+pub fn quick_lowercase(c: char) -> Option<char> {
+    match c {
+        '\0'..='\x7F' => Some(c.to_ascii_lowercase()),
+        // Latin-1 capitals sit 0x20 below their small letters; `×` is no letter.
+        '\u{C0}'..='\u{DE}' if c != '×' => char::from_u32(c as u32 + 0x20),
+        '\u{DF}'..='\u{FF}' => Some(c),
+        'Đ' | 'đ' | 'Ă' | 'ă' | 'Ĩ' | 'ĩ' | 'Ũ' | 'ũ' | 'Ơ' | 'ơ' => {
+            // Each pair is (capital, small) at (even, odd) code points.
+            char::from_u32(c as u32 | 1)
+        }
+        'Ư' | 'ư' => Some('ư'),
+        // The precomposed Vietnamese letters, likewise in pairs.
+        '\u{1EA0}'..='\u{1EF9}' => char::from_u32(c as u32 | 1),
+        _ => None,
+    }
+}
+
+/// Appends `c` in lower case.
+#[inline]
+pub fn push_lowercase(out: &mut String, c: char) {
+    match quick_lowercase(c) {
+        Some(l) => out.push(l),
+        None => out.extend(c.to_lowercase()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,5 +219,25 @@ mod tests {
         assert_eq!((v.base, v.tone, v.upper), ('ê', Tone::Dot, true));
         assert_eq!(vowel('b'), None);
         assert_eq!(vowel('đ'), None);
+    }
+
+    #[test]
+    fn the_quick_lower_case_is_the_unicode_lower_case() {
+        for c in ('\0'..='\u{2FF}').chain('\u{1E00}'..='\u{1EFF}') {
+            if let Some(l) = super::quick_lowercase(c) {
+                assert_eq!(
+                    l.to_string(),
+                    c.to_lowercase().to_string(),
+                    "{c:?} (U+{:04X})",
+                    c as u32
+                );
+            }
+        }
+        for c in super::all_vietnamese_letters() {
+            assert!(
+                super::quick_lowercase(c).is_some(),
+                "{c:?} takes the slow path"
+            );
+        }
     }
 }

@@ -133,7 +133,9 @@ pub fn canonical_key(s: &str) -> String {
         if !key.is_empty() {
             key.push(' ');
         }
-        key.extend(word.chars().flat_map(char::to_lowercase));
+        for c in word.chars() {
+            letters::push_lowercase(&mut key, c);
+        }
     }
     match syllable::place_tones(&key, syllable::TonePlacement::First) {
         Cow::Borrowed(_) => key,
