@@ -12,8 +12,8 @@ use std::ops::Range;
 use regex::Regex;
 
 use super::text::{
-    after, alternation, before, capitalized_alternation, captures_after, char_at, compile, key,
-    Before, WORD_END,
+    after, alternation, before, capitalized_alternation, captures_after, captures_at_starts,
+    char_at, compile, key, Before, WORD_END,
 };
 use super::{Claims, Entities};
 use crate::error::PatternError;
@@ -46,6 +46,7 @@ const SUBJECT_STOPS: &[&str] = &[
 ];
 
 pub(crate) struct LegalExtractor {
+    /// The symbol regex behind `^`, tried where [`symbol_starts`] says.
     symbol: Regex,
     type_before: Regex,
     /// Whether every type word ends in a letter other than the `ố` of
@@ -74,6 +75,48 @@ pub(crate) struct LegalExtractor {
     relation_chars: usize,
     /// `khoản 3, điều 6,` right before a citation.
     pinpoint: Regex,
+}
+
+/// Where a citation's number may start: every match of the symbol regex
+/// begins with a run of one to five digits (which `Before::Symbol` takes
+/// whole, refusing a digit before it) and then, after blanks, a slash or
+/// a dash. A byte scan finds these; most digit runs are followed by
+/// something else.
+fn symbol_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let b = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() {
+            if !b[i].is_ascii_digit() {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i - start > 5 {
+                continue;
+            }
+            let mut j = i;
+            while matches!(b.get(j), Some(b' ' | b'\t')) {
+                j += 1;
+            }
+            // `/`, `-`, and `–` (E2 80 93) or `‑` (E2 80 91).
+            let separator = match b.get(j) {
+                Some(b'/' | b'-') => true,
+                Some(0xE2) => matches!(
+                    (b.get(j + 1), b.get(j + 2)),
+                    (Some(0x80), Some(0x91 | 0x93))
+                ),
+                _ => false,
+            };
+            if separator {
+                return Some(start);
+            }
+        }
+        None
+    })
 }
 
 /// Words right after a citation's tail that say what it is about, in the
@@ -205,7 +248,7 @@ impl LegalExtractor {
         let issuer_name = format!(r"(?i)^(?P<name>{})(?:$|\W)", alternation(issuer_phrases));
 
         Ok(LegalExtractor {
-            symbol: compile("legal symbol", &symbol)?,
+            symbol: compile("legal symbol", &format!("^(?:{symbol})"))?,
             type_before: compile("doc_types.tsv", &type_before)?,
             type_words_end_in_letters: p
                 .doc_types
@@ -362,7 +405,8 @@ impl LegalExtractor {
     ) {
         let mut found: Vec<Found> = Vec::new();
         let mut last_end = 0;
-        for caps in captures_after(&self.symbol, text, Before::Symbol, "sym") {
+        let starts = symbol_starts(text);
+        for caps in captures_at_starts(&self.symbol, text, Before::Symbol, "sym", starts) {
             let Some(sym) = caps.name("sym") else {
                 continue;
             };
@@ -751,6 +795,52 @@ mod tests {
     fn assert_ids(text: &str, want: &[&str]) {
         let want: Vec<Option<String>> = want.iter().map(|w| Some(w.to_string())).collect();
         assert_eq!(ids(text), want, "citations in {text:?}");
+    }
+
+    #[test]
+    fn symbols_tried_at_digit_runs_are_the_symbols_a_whole_text_search_finds() {
+        let p = crate::patterns::Patterns::embedded().expect("built-in patterns parse");
+        let legal = super::LegalExtractor::new(&p).expect("legal extractor builds");
+        let pattern = legal.symbol.as_str();
+        let unanchored = pattern
+            .strip_prefix("^(?:")
+            .and_then(|p| p.strip_suffix(')'))
+            .expect("the symbol regex is anchored");
+        let whole = regex::Regex::new(unanchored).expect("symbol regex");
+        let mut texts: Vec<String> = [
+            "số06/2013/NĐ-CP và 1234567/2013/NĐ-CP, 12 / 2013, 09/01/2013",
+            "5 – 7/2013/TT-BCA; 22-NQ/TW 07/CT-BCA-V28 3246/HD-BCĐ(PV11-PV28)",
+            "Số: 123\n/QĐ, 45‑NQ/TW, 06/2013/NĐ-\nCP, x12/2013/QĐ, 1.212/1.273",
+            "4/2016 và 123456/KH",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        for entry in std::fs::read_dir(corpus).expect("corpus/ is there") {
+            let path = entry.expect("corpus entry").path();
+            if path.extension().is_some_and(|e| e == "txt") {
+                texts.push(std::fs::read_to_string(&path).expect("corpus text"));
+            }
+        }
+        let mut found = 0;
+        for text in &texts {
+            let want: Vec<_> = super::captures_after(&whole, text, super::Before::Symbol, "sym")
+                .filter_map(|c| c.name("sym").map(|m| m.range()))
+                .collect();
+            let got: Vec<_> = super::captures_at_starts(
+                &legal.symbol,
+                text,
+                super::Before::Symbol,
+                "sym",
+                super::symbol_starts(text),
+            )
+            .filter_map(|c| c.name("sym").map(|m| m.start()..m.end()))
+            .collect();
+            assert_eq!(got, want, "in {:?}", &text[..text.len().min(80)]);
+            found += want.len();
+        }
+        assert!(found > 60, "the corpus has citations, found {found}");
     }
 
     #[test]

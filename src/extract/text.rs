@@ -215,6 +215,73 @@ where
     })
 }
 
+/// A capture group with offsets into the whole text (see [`captures_at_starts`]).
+#[derive(Clone, Copy)]
+pub(crate) struct Group<'t> {
+    start: usize,
+    text: &'t str,
+}
+
+impl<'t> Group<'t> {
+    pub(crate) fn start(&self) -> usize {
+        self.start
+    }
+
+    pub(crate) fn end(&self) -> usize {
+        self.start + self.text.len()
+    }
+
+    pub(crate) fn as_str(&self) -> &'t str {
+        self.text
+    }
+}
+
+/// The groups of a match found at a given start (see [`captures_at_starts`]).
+pub(crate) struct Groups<'t> {
+    caps: regex::Captures<'t>,
+    /// Where the searched slice starts in the text.
+    at: usize,
+}
+
+impl<'t> Groups<'t> {
+    pub(crate) fn name(&self, name: &str) -> Option<Group<'t>> {
+        let m = self.caps.name(name)?;
+        Some(Group {
+            start: self.at + m.start(),
+            text: m.as_str(),
+        })
+    }
+}
+
+/// What [`captures_after`] finds with a regex, for a regex whose matches
+/// can only start at `starts` (ascending byte offsets): `anchored` is that
+/// regex behind a `^`, tried at each start `before` allows that the last
+/// match has not passed. A regex with no literal to look for (a citation
+/// number starts with any digit) otherwise steps its automaton through
+/// every byte of the document, where a byte scan finds the few places it
+/// can match.
+pub(crate) fn captures_at_starts<'r, 't>(
+    anchored: &'r regex::Regex,
+    text: &'t str,
+    before: Before,
+    group: &'static str,
+    starts: impl Iterator<Item = usize> + 'r,
+) -> impl Iterator<Item = Groups<'t>> + 'r
+where
+    't: 'r,
+{
+    let mut pos = 0;
+    starts.filter_map(move |at| {
+        if at < pos || !before.allows(text, at) {
+            return None;
+        }
+        let caps = anchored.captures(&text[at..])?;
+        let groups = Groups { caps, at };
+        pos = groups.name(group).map_or(at + 1, |g| g.end().max(at + 1));
+        Some(groups)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::{captures_after, Before};
