@@ -177,6 +177,8 @@ const PLAIN_PUNCTUATION: std::ops::RangeInclusive<char> = '\u{2010}'..='\u{209F}
 
 /// How [`clean_into`] treats a byte.
 const PLAIN: u8 = 0;
+/// Starts a two-byte character that is plain (U+0100–U+02FF: `đ`, `ơ`, `ư`…).
+const PLAIN2: u8 = 4;
 /// May start a character that cleaning maps.
 const MAPPED: u8 = 1;
 /// `E1`: a precomposed Vietnamese letter (U+1EA0–U+1EF9) or something else.
@@ -190,9 +192,9 @@ const OTHER: u8 = 3;
 /// whatever the order; that is nearly every Vietnamese text.
 const BYTE_CLASS: [u8; 256] = {
     let mut t = [PLAIN; 256];
-    let mut b = 0xCC;
+    let mut b = 0xC4;
     while b <= 0xFF {
-        t[b] = OTHER;
+        t[b] = if b < 0xCC { PLAIN2 } else { OTHER };
         b += 1;
     }
     t[b'\r' as usize] = MAPPED;
@@ -218,8 +220,14 @@ fn clean_into(s: &str, out: &mut String) -> bool {
     let mut i = 0;
     while i < bytes.len() {
         match BYTE_CLASS[bytes[i] as usize] {
+            // Whole characters are stepped over: fewer turns of a loop
+            // whose branches the mix of letters defeats.
             PLAIN => {
                 i += 1;
+                continue;
+            }
+            PLAIN2 => {
+                i += 2;
                 continue;
             }
             E1 => {
@@ -229,7 +237,7 @@ fn clean_into(s: &str, out: &mut String) -> bool {
                     (Some(0xBA), Some(0xA0..=0xBF)) | (Some(0xBB), Some(0x80..=0xB9))
                 );
                 plain &= vietnamese;
-                i += 1;
+                i += 3;
                 continue;
             }
             OTHER => {
