@@ -138,9 +138,12 @@ impl Phrases {
 
     /// Whether `s`, lower-cased as `lower`, is in `set`.
     fn contains_lower(set: &KeySet, s: &str, lower: &str) -> bool {
-        // Single spaces between words are already the key's spacing.
-        let simple =
-            !has_tone_pair(lower) && !lower.contains(['\t', '\n']) && !lower.contains("  ");
+        // Single spaces between words are already the key's spacing. (A
+        // byte scan: `str::contains` sets up a substring search per call.)
+        let b = lower.as_bytes();
+        let spacing =
+            b.iter().any(|&c| c == b'\t' || c == b'\n') || b.windows(2).any(|w| w == b"  ");
+        let simple = !spacing && !has_tone_pair(lower);
         if simple {
             set.contains(lower)
         } else {
