@@ -804,6 +804,20 @@ mod tests {
         assert_eq!(ids(text), want, "citations in {text:?}");
     }
 
+    /// The corpus reports as text.
+    fn corpus_texts() -> Vec<String> {
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let mut texts = Vec::new();
+        for entry in std::fs::read_dir(corpus).expect("corpus/ is there") {
+            let path = entry.expect("corpus entry").path();
+            if path.extension().is_some_and(|e| e == "txt") {
+                texts.push(std::fs::read_to_string(&path).expect("corpus text"));
+            }
+        }
+        assert!(!texts.is_empty(), "corpus/ has reports");
+        texts
+    }
+
     #[test]
     fn symbols_tried_at_digit_runs_are_the_symbols_a_whole_text_search_finds() {
         let p = crate::patterns::Patterns::embedded().expect("built-in patterns parse");
@@ -823,13 +837,7 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-        for entry in std::fs::read_dir(corpus).expect("corpus/ is there") {
-            let path = entry.expect("corpus entry").path();
-            if path.extension().is_some_and(|e| e == "txt") {
-                texts.push(std::fs::read_to_string(&path).expect("corpus text"));
-            }
-        }
+        texts.extend(corpus_texts());
         let mut found = 0;
         for text in &texts {
             let want: Vec<_> = super::captures_after(&whole, text, super::Before::Symbol, "sym")
@@ -884,13 +892,7 @@ mod tests {
         .map(|s| s.to_string())
         .collect();
         // And every place in the corpus a cue follows.
-        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-        for entry in std::fs::read_dir(corpus).expect("corpus/ is there") {
-            let path = entry.expect("corpus entry").path();
-            if path.extension().is_none_or(|e| e != "txt") {
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).expect("corpus text");
+        for text in corpus_texts() {
             for cue in super::SUBJECT_CUES {
                 for (i, _) in text.match_indices(cue) {
                     let from = super::before(&text, i, 3).len();
