@@ -804,6 +804,12 @@ mod tests {
         assert_eq!(ids(text), want, "citations in {text:?}");
     }
 
+    /// The legal extractor over the built-in vocabulary.
+    fn legal_extractor() -> super::LegalExtractor {
+        let p = crate::patterns::Patterns::embedded().expect("built-in patterns parse");
+        super::LegalExtractor::new(&p).expect("legal extractor builds")
+    }
+
     /// The corpus reports as text.
     fn corpus_texts() -> Vec<String> {
         let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
@@ -820,8 +826,7 @@ mod tests {
 
     #[test]
     fn symbols_tried_at_digit_runs_are_the_symbols_a_whole_text_search_finds() {
-        let p = crate::patterns::Patterns::embedded().expect("built-in patterns parse");
-        let legal = super::LegalExtractor::new(&p).expect("legal extractor builds");
+        let legal = legal_extractor();
         let pattern = legal.symbol.as_str();
         let unanchored = pattern
             .strip_prefix("^(?:")
@@ -908,8 +913,7 @@ mod tests {
 
     #[test]
     fn a_type_word_before_a_number_is_where_the_regex_group_would_be() {
-        let p = crate::patterns::Patterns::embedded().expect("built-in patterns parse");
-        let legal = super::LegalExtractor::new(&p).expect("legal extractor builds");
+        let legal = legal_extractor();
         assert!(legal.type_words_end_in_letters);
         for window in [
             "thực hiện Nghị định số ",
@@ -934,8 +938,7 @@ mod tests {
 
     #[test]
     fn a_known_issuer_ends_where_the_regex_group_would_end() {
-        let p = crate::patterns::Patterns::embedded().expect("built-in patterns parse");
-        let legal = super::LegalExtractor::new(&p).expect("legal extractor builds");
+        let legal = legal_extractor();
         for s in [
             "Chính phủ quy định",
             "Chính phủ, Bộ Công an",
