@@ -295,6 +295,13 @@ fn xml_reader(xml: &[u8]) -> NsReader<&[u8]> {
     r
 }
 
+/// `bytes`, a piece of `xml`, as the same piece of `whole`, the text of
+/// `xml`; `None` if it is not a piece of it.
+fn slice_of<'x>(whole: &'x str, xml: &[u8], bytes: &[u8]) -> Option<&'x str> {
+    let start = (bytes.as_ptr() as usize).checked_sub(xml.as_ptr() as usize)?;
+    whole.get(start..start.checked_add(bytes.len())?)
+}
+
 /// The next event, with a DTD refused: Word never writes one, and its
 /// entities are how an XML bomb expands.
 fn next<'x>(r: &mut NsReader<&'x [u8]>, part: &str) -> Result<(bool, Event<'x>), DocError> {
@@ -562,6 +569,11 @@ impl Reader {
         mut on_w: impl FnMut(&mut Walk, bool, &[u8], Option<&BytesStart>),
     ) -> Result<(), DocError> {
         let mut r = xml_reader(xml);
+        // Checked as UTF-8 once: a text node is then a slice of it, where
+        // checking each of the thousands of short runs cost more than the
+        // whole part. A part that is not UTF-8 throughout is checked node by
+        // node, as before, so only broken text is an error.
+        let whole = std::str::from_utf8(xml).ok();
         loop {
             let (w, event) = next(&mut r, part)?;
             match event {
@@ -597,9 +609,13 @@ impl Reader {
                     }
                 }
                 Event::Text(t) if walk.in_text => {
-                    let text = t
-                        .xml10_content()
-                        .map_err(|e| invalid(format!("{part} has text that is not UTF-8 ({e})")))?;
+                    let text = match whole.and_then(|whole| slice_of(whole, xml, &t)) {
+                        // (A `\r` is a line end the decoder normalizes.)
+                        Some(text) if !text.contains('\r') => Cow::Borrowed(text),
+                        _ => t.xml10_content().map_err(|e| {
+                            invalid(format!("{part} has text that is not UTF-8 ({e})"))
+                        })?,
+                    };
                     walk.push_text(&text, self);
                 }
                 Event::CData(t) if walk.in_text => {
@@ -1031,22 +1047,31 @@ mod tests {
     /// A DOCX with `body` as the content of w:body and extra parts, each
     /// `(relationship type, part name, xml)`.
     fn docx(body: &str, parts: &[(&str, &str, &str)]) -> Vec<u8> {
+        let document = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><w:document {W}><w:body>{body}</w:body></w:document>"#
+        );
+        docx_of(document.as_bytes(), parts)
+    }
+
+    /// A package around `document` (the bytes of word/document.xml).
+    fn docx_of(document: &[u8], parts: &[(&str, &str, &str)]) -> Vec<u8> {
         let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
         let opts = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated);
-        let mut put = |name: &str, xml: &str| {
+        let mut put = |name: &str, xml: &[u8]| {
             zip.start_file(name, opts).unwrap();
-            zip.write_all(xml.as_bytes()).unwrap();
+            zip.write_all(xml).unwrap();
         };
         put(
             "[Content_Types].xml",
-            r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#,
+            br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#,
         );
         put(
             "_rels/.rels",
             &format!(
                 r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="r1" Type="{REL}/officeDocument" Target="word/document.xml"/></Relationships>"#
-            ),
+            )
+            .into_bytes(),
         );
         let rels: String = parts
             .iter()
@@ -1059,16 +1084,12 @@ mod tests {
             "word/_rels/document.xml.rels",
             &format!(
                 r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>"#
-            ),
+            )
+            .into_bytes(),
         );
-        put(
-            "word/document.xml",
-            &format!(
-                r#"<?xml version="1.0" encoding="UTF-8"?><w:document {W}><w:body>{body}</w:body></w:document>"#
-            ),
-        );
+        put("word/document.xml", document);
         for (_, name, xml) in parts {
-            put(&format!("word/{name}"), xml);
+            put(&format!("word/{name}"), xml.as_bytes());
         }
         zip.finish().unwrap().into_inner()
     }
@@ -1183,6 +1204,24 @@ mod tests {
             kinds,
             [BlockKind::Header, BlockKind::Body, BlockKind::Footer]
         );
+    }
+
+    #[test]
+    fn text_read_from_the_checked_part_is_what_the_decoder_gives() {
+        let crlf = read_docx(&docx(&p(&r("dòng một\r\ndòng hai\rba")), &[])).unwrap();
+        let lf = read_docx(&docx(&p(&r("dòng một\ndòng hai\nba")), &[])).unwrap();
+        assert_eq!(texts(&crlf), texts(&lf));
+        // A byte that is not UTF-8 outside any text is no error; inside text it is.
+        let document = |bad_in_text: bool| {
+            let mut xml = format!(r#"<w:document {W}><w:body>"#).into_bytes();
+            xml.extend_from_slice(b"<w:p><w:r><w:t>");
+            xml.extend_from_slice(if bad_in_text { b"a\xFFb" } else { b"ab" });
+            xml.extend_from_slice(b"</w:t></w:r></w:p><!-- \xFF --></w:body></w:document>");
+            docx_of(&xml, &[])
+        };
+        assert_eq!(texts(&read_docx(&document(false)).unwrap()), ["ab"]);
+        let err = read_docx(&document(true)).unwrap_err().to_string();
+        assert!(err.contains("not UTF-8"), "{err}");
     }
 
     #[test]
