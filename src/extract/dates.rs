@@ -11,7 +11,8 @@ use std::ops::Range;
 use regex::{Captures, Regex};
 
 use super::text::{
-    alternation, before, captures_after, char_at, char_before, compile, Before, WORD_END,
+    alternation, before, captures_after, char_at, char_before, compile, find_after, Before,
+    WORD_END,
 };
 use super::{Claims, Entities};
 use crate::error::PatternError;
@@ -189,9 +190,17 @@ impl DateExtractor {
         }
         // A day and month after a cue word, or alone in parentheses. Without
         // either it is a ratio (`17/30 xã`, `đạt 8/10.`), left to numbers.
-        let day_months = captures_after(&self.day_month, text, Before::NotWord, "")
-            .chain(self.bare_day_month.captures_iter(text))
-            .filter_map(|c| Some(c.name("d")?.start()..c.name("m")?.end()));
+        // (The day and month are the end of the match, after the cue's
+        // blanks or inside the parentheses: read off it, not captured.)
+        let after_cue = find_after(&self.day_month, text, Before::NotWord).filter_map(|m| {
+            let digits = m.as_str().rfind([' ', '\t'])? + 1;
+            Some(m.start() + digits..m.end())
+        });
+        let in_parentheses = self
+            .bare_day_month
+            .find_iter(text)
+            .map(|m| m.start() + 1..m.end() - 1);
+        let day_months = after_cue.chain(in_parentheses);
         for r in day_months {
             if !standalone(text, &r) {
                 continue;

@@ -194,24 +194,57 @@ pub(crate) fn captures_after<'r, 't>(
 where
     't: 'r,
 {
+    allowed(text, before, move |pos| {
+        let c = re.captures_at(text, pos)?;
+        let whole = c.get(0)?.range();
+        let end = c.name(group).map_or(whole.end, |m| m.end());
+        Some((whole.start, end, c))
+    })
+}
+
+/// [`captures_after`] without groups, resuming at each match's end: for a
+/// regex whose groups the caller can read off the match, which spares the
+/// capture engine.
+pub(crate) fn find_after<'r, 't>(
+    re: &'r regex::Regex,
+    text: &'t str,
+    before: Before,
+) -> impl Iterator<Item = regex::Match<'t>> + 'r
+where
+    't: 'r,
+{
+    allowed(text, before, move |pos| {
+        let m = re.find_at(text, pos)?;
+        Some((m.start(), m.end(), m))
+    })
+}
+
+/// The items `search` finds from a position on (with the match's start and
+/// where the next search resumes) whose start `before` allows.
+fn allowed<'r, 't, T>(
+    text: &'t str,
+    before: Before,
+    mut search: impl FnMut(usize) -> Option<(usize, usize, T)> + 'r,
+) -> impl Iterator<Item = T> + 'r
+where
+    't: 'r,
+{
     let mut pos = 0;
     std::iter::from_fn(move || loop {
         if pos > text.len() {
             return None;
         }
-        let c = re.captures_at(text, pos)?;
-        let whole = c.get(0).map_or(pos..pos, |m| m.range());
-        if !before.allows(text, whole.start) {
-            pos = whole.start + char_at(text, whole.start).map_or(1, char::len_utf8);
+        let (start, end, item) = search(pos)?;
+        if !before.allows(text, start) {
+            pos = start + char_at(text, start).map_or(1, char::len_utf8);
             continue;
         }
-        let end = c.name(group).map_or(whole.end, |m| m.end());
         pos = if end > pos {
             end
         } else {
             pos + char_at(text, pos).map_or(1, char::len_utf8)
         };
-        return Some(c);
+        return Some(item);
     })
 }
 
