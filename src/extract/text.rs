@@ -308,7 +308,8 @@ where
         if at < pos || !before.allows(text, at) {
             return None;
         }
-        let caps = anchored.captures(&text[at..])?;
+        // (A start inside a character is no start.)
+        let caps = anchored.captures(text.get(at..)?)?;
         let groups = Groups { caps, at };
         pos = groups.name(group).map_or(at + 1, |g| g.end().max(at + 1));
         Some(groups)
