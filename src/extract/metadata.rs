@@ -567,7 +567,9 @@ impl MetadataExtractor {
         // The words after a marker: the rest of the line, trimmed (after
         // `Phần I:`, its `:` or `.` too).
         let words = |m: regex::Match<'a>| line[m.end()..].trim();
-        if let Some(m) = self.part.captures(line).and_then(|c| c.name("m")) {
+        // (`part` is its marker alone, so the match is the marker: no
+        // capture engine needed.)
+        if let Some(m) = self.part.find(line) {
             let rest = &line[m.end()..];
             let t = rest.strip_prefix(['.', ':']).unwrap_or(rest).trim();
             let level = if m.as_str().starts_with("Điều") {
