@@ -122,13 +122,14 @@ impl Phrases {
         let mut buf = [0u8; 256];
         let mut n = 0;
         for c in s.chars() {
-            let Some(c) = quick_lowercase(c) else {
+            // A character without a quick lower case, or no room left: the
+            // general lower-casing.
+            let lowered =
+                quick_lowercase(c).and_then(|c| Some((c, buf.get_mut(n..n + c.len_utf8())?)));
+            let Some((c, slot)) = lowered else {
                 return Self::contains_lower(set, s, &s.to_lowercase());
             };
-            match buf.get_mut(n..n + c.len_utf8()) {
-                Some(slot) => n += c.encode_utf8(slot).len(),
-                None => return Self::contains_lower(set, s, &s.to_lowercase()),
-            }
+            n += c.encode_utf8(slot).len();
         }
         match std::str::from_utf8(&buf[..n]) {
             Ok(lower) => Self::contains_lower(set, s, lower),
