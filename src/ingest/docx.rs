@@ -573,7 +573,7 @@ impl Reader {
         // checking each of the thousands of short runs cost more than the
         // whole part. A part that is not UTF-8 throughout is checked node by
         // node, as before, so only broken text is an error.
-        let whole = std::str::from_utf8(xml).ok();
+        let whole = super::utf8(xml).ok();
         loop {
             let (w, event) = next(&mut r, part)?;
             match event {

@@ -238,7 +238,7 @@ fn score(text: &str) -> (usize, usize) {
 }
 
 fn utf8(bytes: &[u8], skipped: usize) -> Result<Cow<'_, str>, DocError> {
-    std::str::from_utf8(bytes)
+    super::utf8(bytes)
         .map(Cow::Borrowed)
         .map_err(|e| DocError::InvalidEncoding {
             offset: skipped + e.valid_up_to(),
