@@ -94,7 +94,7 @@ impl DateExtractor {
     pub(crate) fn extract(
         &self,
         text: &str,
-        map: &mut OffsetMap,
+        map: &OffsetMap,
         claims: &mut Claims,
         out: &mut Entities,
     ) {

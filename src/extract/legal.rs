@@ -406,7 +406,7 @@ impl LegalExtractor {
     pub(crate) fn extract(
         &self,
         text: &str,
-        map: &mut OffsetMap,
+        map: &OffsetMap,
         claims: &mut Claims,
         out: &mut Entities,
     ) {
@@ -636,7 +636,7 @@ impl LegalExtractor {
     }
 
     /// `Thông tư 23`, `Chỉ thị số 07`: a type word and a bare number.
-    fn short_references(&self, text: &str, map: &mut OffsetMap, claims: &Claims) -> Vec<Found> {
+    fn short_references(&self, text: &str, map: &OffsetMap, claims: &Claims) -> Vec<Found> {
         let mut out = Vec::new();
         for caps in captures_after(&self.short, text, Before::NotLetter, "num") {
             let (Some(ty), Some(num)) = (caps.name("type"), caps.name("num")) else {
@@ -810,20 +810,6 @@ mod tests {
         super::LegalExtractor::new(&p).expect("legal extractor builds")
     }
 
-    /// The corpus reports as text.
-    fn corpus_texts() -> Vec<String> {
-        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-        let mut texts = Vec::new();
-        for entry in std::fs::read_dir(corpus).expect("corpus/ is there") {
-            let path = entry.expect("corpus entry").path();
-            if path.extension().is_some_and(|e| e == "txt") {
-                texts.push(std::fs::read_to_string(&path).expect("corpus text"));
-            }
-        }
-        assert!(!texts.is_empty(), "corpus/ has reports");
-        texts
-    }
-
     #[test]
     fn symbols_tried_at_digit_runs_are_the_symbols_a_whole_text_search_finds() {
         let legal = legal_extractor();
@@ -842,7 +828,7 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        texts.extend(corpus_texts());
+        texts.extend(crate::extract::tests::corpus_texts());
         let mut found = 0;
         for text in &texts {
             let want: Vec<_> = super::captures_after(&whole, text, super::Before::Symbol, "sym")
@@ -897,7 +883,7 @@ mod tests {
         .map(|s| s.to_string())
         .collect();
         // And every place in the corpus a cue follows.
-        for text in corpus_texts() {
+        for text in crate::extract::tests::corpus_texts() {
             for cue in super::SUBJECT_CUES {
                 for (i, _) in text.match_indices(cue) {
                     let from = super::before(&text, i, 3).len();

@@ -92,7 +92,7 @@ impl MetadataExtractor {
         })
     }
 
-    pub(crate) fn extract(&self, text: &str, map: &mut OffsetMap, out: &mut Entities) -> Metadata {
+    pub(crate) fn extract(&self, text: &str, map: &OffsetMap, out: &mut Entities) -> Metadata {
         let lines = lines(text);
         let header_end = lines.len().min(HEADER_LINES);
         let cells: Vec<Cell> = lines[..header_end]
@@ -300,7 +300,7 @@ impl MetadataExtractor {
         text: &str,
         lines: &[Cell],
         type_line: usize,
-        map: &mut OffsetMap,
+        map: &OffsetMap,
     ) -> Option<TextField> {
         let first = (type_line + 1..lines.len()).find(|&i| !lines[i].text.is_empty())?;
         let mut last = first;
@@ -336,7 +336,7 @@ impl MetadataExtractor {
         text: &str,
         cell: &Cell,
         sym: regex::Match,
-        map: &mut OffsetMap,
+        map: &OffsetMap,
         out: &Entities,
     ) -> DocNumber {
         let (start, end) = (cell.start + sym.start(), cell.start + sym.end());
@@ -361,7 +361,7 @@ impl MetadataExtractor {
     /// place word (`HUYỆN VĨNH BẢO`) continues the name above it, any other
     /// second body (`VĂN PHÒNG` under `UBND TỈNH QUẢNG NGÃI`) is the issuer and
     /// the first its parent.
-    fn issuer(&self, cells: &[Cell], map: &mut OffsetMap) -> Option<IssuerField> {
+    fn issuer(&self, cells: &[Cell], map: &OffsetMap) -> Option<IssuerField> {
         let mut units: Vec<(String, usize, usize)> = Vec::new();
         for c in cells {
             let text = c.text.to_string();
@@ -389,7 +389,7 @@ impl MetadataExtractor {
         &self,
         text: &str,
         lines: &[Cell],
-        map: &mut OffsetMap,
+        map: &OffsetMap,
         out: &Entities,
     ) -> Option<(Arrival, std::ops::Range<usize>)> {
         let head = &text[..floor_boundary(text, 4000)];
@@ -427,7 +427,7 @@ impl MetadataExtractor {
 
     /// The items under `Nơi nhận:` in the footer's left column, and the
     /// line where that list starts.
-    fn recipients(&self, lines: &[Cell], map: &mut OffsetMap) -> (Vec<TextField>, Option<usize>) {
+    fn recipients(&self, lines: &[Cell], map: &OffsetMap) -> (Vec<TextField>, Option<usize>) {
         let Some(head) = lines
             .iter()
             .rposition(|l| self.recipients_head.is_match(l.text))
@@ -459,7 +459,7 @@ impl MetadataExtractor {
     /// The signature block at the very end: a person's name under capitalized
     /// title lines, some of them signing for another (`KT.`, `TM.`, `Q.`,
     /// `TL.`, `TUQ.`).
-    fn signer(&self, lines: &[Cell], map: &mut OffsetMap) -> Option<Signer> {
+    fn signer(&self, lines: &[Cell], map: &OffsetMap) -> Option<Signer> {
         let mut i = lines.iter().rposition(|l| !l.text.is_empty())?;
         let name = looks_like_name(lines[i].text).then_some(lines[i]);
         if name.is_some() {
@@ -510,7 +510,7 @@ impl MetadataExtractor {
     /// unless they are numbered paragraphs: a run of siblings under the same
     /// heading where any one is a long sentence (a directive's `1. … 7.`) is
     /// all paragraphs, even its one short item.
-    fn outline(&self, lines: &[Cell], body_start_char: usize, map: &mut OffsetMap) -> Vec<Heading> {
+    fn outline(&self, lines: &[Cell], body_start_char: usize, map: &OffsetMap) -> Vec<Heading> {
         let mut found: Vec<(Heading, bool)> = Vec::new(); // (heading, long numbered item)
         for l in lines {
             let Some((marker, rest, level)) = self.heading(l.text) else {

@@ -90,26 +90,25 @@ impl Extractor {
     /// Runs every extractor over a normalized document.
     pub fn extract(&self, norm: &Normalized) -> Entities {
         let text = norm.text.as_str();
-        let mut map = OffsetMap::new(norm);
+        let map = OffsetMap::new(norm);
         let mut claims = Claims::default();
         let mut out = Entities::default();
 
-        self.legal.extract(text, &mut map, &mut claims, &mut out);
+        self.legal.extract(text, &map, &mut claims, &mut out);
         claims.seal();
         // Acts named without a number; a numbered one is claimed above.
-        self.named_laws.extract(text, &mut map, &claims, &mut out);
-        self.dates.extract(text, &mut map, &mut claims, &mut out);
+        self.named_laws.extract(text, &map, &claims, &mut out);
+        self.dates.extract(text, &map, &mut claims, &mut out);
         claims.seal();
-        self.percentages
-            .extract(text, &mut map, &mut claims, &mut out);
+        self.percentages.extract(text, &map, &mut claims, &mut out);
         claims.seal();
-        self.numbers.extract(text, &mut map, &claims, &mut out);
+        self.numbers.extract(text, &map, &claims, &mut out);
         // What the quantities measure, and whether the document's own
         // arithmetic holds: reads around the entities found above.
         self.meaning.extract(text, &mut out);
         // Last: metadata reuses the dates and references found above, and
         // gives every entity its section.
-        out.metadata = self.metadata.extract(text, &mut map, &mut out);
+        out.metadata = self.metadata.extract(text, &map, &mut out);
         // What the citations get wrong (src/check); `unknown` and the
         // corpus-wide checks are for `vanban check` only.
         let doc = crate::check::Doc::new(
@@ -166,6 +165,20 @@ pub(crate) mod tests {
     use super::*;
     use crate::document::{Block, BlockKind, Document, Format};
     use crate::normalize::normalize;
+
+    /// The sample reports of `corpus/`, as text.
+    pub(crate) fn corpus_texts() -> Vec<String> {
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let mut texts = Vec::new();
+        for entry in std::fs::read_dir(corpus).expect("corpus/ is there") {
+            let path = entry.expect("corpus entry").path();
+            if path.extension().is_some_and(|e| e == "txt") {
+                texts.push(std::fs::read_to_string(&path).expect("corpus text"));
+            }
+        }
+        assert!(!texts.is_empty(), "corpus/ has reports");
+        texts
+    }
 
     /// Runs the whole extraction (built-in patterns) on one paragraph.
     pub(crate) fn extract(text: &str) -> Entities {

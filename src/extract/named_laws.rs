@@ -49,13 +49,7 @@ impl NamedLawExtractor {
         })
     }
 
-    pub(crate) fn extract(
-        &self,
-        text: &str,
-        map: &mut OffsetMap,
-        claims: &Claims,
-        out: &mut Entities,
-    ) {
+    pub(crate) fn extract(&self, text: &str, map: &OffsetMap, claims: &Claims, out: &mut Entities) {
         for c in captures_after(&self.head, text, Before::NotWord, "") {
             let (Some(ty), Some(all)) = (c.name("type"), c.get(0)) else {
                 continue;

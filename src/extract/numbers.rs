@@ -78,13 +78,7 @@ impl NumberExtractor {
         })
     }
 
-    pub(crate) fn extract(
-        &self,
-        text: &str,
-        map: &mut OffsetMap,
-        claims: &Claims,
-        out: &mut Entities,
-    ) {
+    pub(crate) fn extract(&self, text: &str, map: &OffsetMap, claims: &Claims, out: &mut Entities) {
         for token in self.tokens(text) {
             let num = token.num.clone();
             if claims.overlaps(&num) || self.is_not_quantity(text, num.start, num.end) {

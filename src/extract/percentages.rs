@@ -4,7 +4,7 @@
 use regex::Regex;
 
 use super::num::{parse, PointDecimal};
-use super::text::{char_before, compile};
+use super::text::{char_before, compile, Captured};
 use super::{Claims, Entities};
 use crate::error::PatternError;
 use crate::normalize::OffsetMap;
@@ -12,11 +12,11 @@ use crate::record::{Percentage, QuantityRange};
 
 pub(crate) struct PercentExtractor {
     /// A number and `%` or `phần trăm`.
-    re: Regex,
+    re: Captured,
     /// The same with `%` only. A regex ending in one literal is searched for
     /// that literal first, backwards from each `%`; the two-way ending sends
     /// the search through every digit of the text instead, 50 times slower.
-    sign_only: Regex,
+    sign_only: Captured,
     /// Whether the words can occur at all: only then is `re` needed.
     words: Regex,
 }
@@ -26,11 +26,11 @@ impl PercentExtractor {
         let num = r"[0-9]+(?:[.,][0-9]+)*";
         let number = format!(r"(?:(?P<a>{num})[ \t]*[-–][ \t]*)?(?P<sign>[-−])?(?P<b>{num})[ \t]*");
         Ok(PercentExtractor {
-            re: compile(
+            re: Captured::new(
                 "percentages",
                 &format!(r"{number}(?:%|(?i:phần[ \t]+trăm))"),
             )?,
-            sign_only: compile("percentages", &format!(r"{number}%"))?,
+            sign_only: Captured::new("percentages", &format!(r"{number}%"))?,
             words: compile("percentages", r"(?i)phần[ \t]+trăm")?,
         })
     }
@@ -38,7 +38,7 @@ impl PercentExtractor {
     pub(crate) fn extract(
         &self,
         text: &str,
-        map: &mut OffsetMap,
+        map: &OffsetMap,
         claims: &mut Claims,
         out: &mut Entities,
     ) {
@@ -50,7 +50,8 @@ impl PercentExtractor {
             &self.sign_only
         };
         for c in re.captures_iter(text) {
-            let (Some(whole), Some(b)) = (c.get(0), c.name("b")) else {
+            let whole = c.whole();
+            let Some(b) = c.name("b") else {
                 continue;
             };
             let glued = char_before(text, whole.start()).is_some_and(|ch| ch.is_alphanumeric());

@@ -264,6 +264,10 @@ impl<'t> Group<'t> {
         self.start + self.text.len()
     }
 
+    pub(crate) fn range(&self) -> std::ops::Range<usize> {
+        self.start..self.end()
+    }
+
     pub(crate) fn as_str(&self) -> &'t str {
         self.text
     }
@@ -277,6 +281,15 @@ pub(crate) struct Groups<'t> {
 }
 
 impl<'t> Groups<'t> {
+    /// The whole match.
+    pub(crate) fn whole(&self) -> Group<'t> {
+        let m = self.caps.get(0).map_or("", |m| m.as_str());
+        Group {
+            start: self.at,
+            text: m,
+        }
+    }
+
     pub(crate) fn name(&self, name: &str) -> Option<Group<'t>> {
         let m = self.caps.name(name)?;
         Some(Group {
@@ -314,6 +327,52 @@ where
         pos = groups.name(group).map_or(at + 1, |g| g.end().max(at + 1));
         Some(groups)
     })
+}
+
+/// A regex whose groups are read match by match: the DFA finds each match,
+/// and the regex behind a `^` captures the groups within the match's own
+/// text. The regex crate finds a match of a regex ending in a literal
+/// (`%`) from that literal, but then runs its capture engine from the
+/// match's start to the end of the text: about 85,000 instructions a match
+/// on a report, where finding it took a few hundred.
+pub(crate) struct Captured {
+    find: regex::Regex,
+    capture: regex::Regex,
+}
+
+impl Captured {
+    /// Refuses a regex with an assertion (`^`, `$`, `\b`): it could look
+    /// outside the match, and the match's own text would answer otherwise.
+    pub(crate) fn new(origin: &str, re: &str) -> Result<Self, crate::error::PatternError> {
+        let looks = regex_syntax::parse(re).map(|hir| hir.properties().look_set().is_empty());
+        if let Ok(false) = looks {
+            return Err(crate::error::PatternError::Regex {
+                file: origin.to_string(),
+                message: format!("{re}: an assertion could look outside the match"),
+            });
+        }
+        Ok(Captured {
+            find: compile(origin, re)?,
+            capture: compile(origin, &format!("^(?:{re})"))?,
+        })
+    }
+
+    /// The groups of each match in `text`, as `captures_iter` gives them.
+    pub(crate) fn captures_iter<'r, 't>(
+        &'r self,
+        text: &'t str,
+    ) -> impl Iterator<Item = Groups<'t>> + 'r
+    where
+        't: 'r,
+    {
+        self.find.find_iter(text).filter_map(move |m| {
+            let caps = self.capture.captures(m.as_str())?;
+            Some(Groups {
+                caps,
+                at: m.start(),
+            })
+        })
+    }
 }
 
 #[cfg(test)]
@@ -400,5 +459,42 @@ mod tests {
             found(r"(?P<all>Luật)", text, Before::NotLetter),
             ["Luật", "Luật"]
         );
+    }
+    #[test]
+    fn captured_groups_are_those_the_whole_text_capture_search_gives() {
+        // The percentage regex, whose literal `%` ending sends the regex
+        // crate's capture search to the end of the text.
+        let re = r"(?:(?P<a>[0-9]+(?:[.,][0-9]+)*)[ \t]*[-–][ \t]*)?(?P<sign>[-−])?(?P<b>[0-9]+(?:[.,][0-9]+)*)[ \t]*%";
+        let captured = super::Captured::new("test", re).expect("test regex");
+        let whole = regex::Regex::new(re).expect("test regex");
+        let mut texts = crate::extract::tests::corpus_texts();
+        texts.push("tăng 5-7% so với 2013, giảm -2%, (-8,6%) và 1.212 - 1.273 %".into());
+        let groups = |g: Option<super::Group>| g.map(|g| (g.start(), g.as_str().to_string()));
+        let mut seen = 0;
+        for text in &texts {
+            let want: Vec<_> = whole
+                .captures_iter(text)
+                .map(|c| {
+                    let m = |n: &str| c.name(n).map(|m| (m.start(), m.as_str().to_string()));
+                    (c.get(0).map(|m| m.range()), m("a"), m("sign"), m("b"))
+                })
+                .collect();
+            let got: Vec<_> = captured
+                .captures_iter(text)
+                .map(|c| {
+                    let m = |n: &str| groups(c.name(n));
+                    (Some(c.whole().range()), m("a"), m("sign"), m("b"))
+                })
+                .collect();
+            assert_eq!(got, want);
+            seen += want.len();
+        }
+        assert!(seen > 20, "only {seen} percentages to compare");
+    }
+
+    #[test]
+    fn a_regex_with_an_assertion_is_not_captured_within_its_match() {
+        assert!(super::Captured::new("test", r"[0-9]+%(?:$|\W)").is_err());
+        assert!(super::Captured::new("test", r"\b[0-9]+%").is_err());
     }
 }

@@ -328,39 +328,69 @@ fn leader(s: &str) -> (usize, usize) {
 }
 
 /// Converts byte offsets in the normalized text to the output's character
-/// offsets. Walks from the last answer, forward or back, so each answer
-/// costs only the distance from the previous one.
+/// offsets. Each extractor asks from the start of the text again, so a
+/// cursor walked back and forth over the whole text once per extractor;
+/// counts kept every [`STRIDE`] bytes leave at most that many to count.
 pub struct OffsetMap<'a> {
     text: &'a str,
     blocks: &'a [BlockRange],
-    byte: usize,
-    chars: usize,
+    /// Characters before each multiple of `STRIDE` bytes.
+    marks: Vec<usize>,
+}
+
+const STRIDE: usize = 64;
+
+/// Characters that start in `bytes`: every byte but UTF-8 continuations
+/// (`10xxxxxx`), counted eight bytes at a time.
+fn char_starts(bytes: &[u8]) -> usize {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let words = bytes.chunks_exact(8);
+    let rest = words.remainder();
+    // One per continuation byte, in that byte's lowest bit. The eight lanes
+    // are summed into one byte, so they are summed every 31 words.
+    let mut lanes = 0u64;
+    let mut continuations = 0;
+    for (i, w) in words.enumerate() {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(w);
+        let x = u64::from_le_bytes(a);
+        lanes += ((x & !(x << 1)) & HIGH) >> 7;
+        if i % 31 == 30 {
+            continuations += (lanes.wrapping_mul(0x0101_0101_0101_0101) >> 56) as usize;
+            lanes = 0;
+        }
+    }
+    continuations += (lanes.wrapping_mul(0x0101_0101_0101_0101) >> 56) as usize;
+    continuations += rest.iter().filter(|&&b| b & 0xC0 == 0x80).count();
+    bytes.len() - continuations
 }
 
 impl<'a> OffsetMap<'a> {
     pub fn new(norm: &'a Normalized) -> Self {
+        let mut marks = Vec::with_capacity(norm.text.len() / STRIDE + 1);
+        let mut chars = 0;
+        marks.push(0);
+        for chunk in norm.text.as_bytes().chunks_exact(STRIDE) {
+            chars += char_starts(chunk);
+            marks.push(chars);
+        }
         OffsetMap {
             text: &norm.text,
             blocks: &norm.blocks,
-            byte: 0,
-            chars: 0,
+            marks,
         }
     }
 
-    fn char_index(&mut self, byte: usize) -> usize {
+    fn char_index(&self, byte: usize) -> usize {
         let byte = byte.min(self.text.len());
-        if byte < self.byte {
-            self.chars -= self.text[byte..self.byte].chars().count();
-        } else {
-            self.chars += self.text[self.byte..byte].chars().count();
-        }
-        self.byte = byte;
-        self.chars
+        let k = byte / STRIDE;
+        // (A byte inside a character counts that character as before it.)
+        self.marks[k] + char_starts(&self.text.as_bytes()[k * STRIDE..byte])
     }
 
     /// The output span of the byte range `start..end`, with the provenance
     /// of the block it starts in.
-    pub fn span(&mut self, start: usize, end: usize) -> Span {
+    pub fn span(&self, start: usize, end: usize) -> Span {
         let block = self.block_at(start);
         Span {
             start: self.char_index(start),
@@ -510,10 +540,47 @@ mod tests {
     fn offsets_are_counted_in_unicode_scalar_values() {
         let n = normalize(&doc(&["Nghị định 06"]));
         let byte = n.text.find("06").unwrap();
-        let mut map = OffsetMap::new(&n);
+        let map = OffsetMap::new(&n);
         let span = map.span(byte, byte + 2);
         assert_eq!((span.start, span.end), (10, 12));
         // Asking again for an earlier offset still answers right.
         assert_eq!(map.span(0, "Nghị".len()).end, 4);
+    }
+
+    #[test]
+    fn characters_are_counted_eight_bytes_at_a_time_as_one_by_one() {
+        let text = "Căn cứ Nghị định số 06/2013/NĐ-CP ngày 09/01/2013 của Chính phủ; 𝔸 ".repeat(60);
+        let bytes = text.as_bytes();
+        for (start, end) in [
+            (0, bytes.len()),
+            (1, 9),
+            (3, 2100),
+            (5, 5),
+            (7, bytes.len() - 1),
+        ] {
+            let want = bytes[start..end]
+                .iter()
+                .filter(|&&b| b & 0xC0 != 0x80)
+                .count();
+            assert_eq!(
+                char_starts(&bytes[start..end]),
+                want,
+                "bytes {start}..{end}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_character_offset_is_counted_right_in_any_order() {
+        // Long enough for several strides, and asked back and forth.
+        let line = "Căn cứ Nghị định số 06/2013/NĐ-CP ngày 09/01/2013 của Chính phủ;";
+        let n = normalize(&doc(&[&line.repeat(40)]));
+        let map = OffsetMap::new(&n);
+        let bounds: Vec<usize> = (0..=n.text.len())
+            .filter(|&b| n.text.is_char_boundary(b))
+            .collect();
+        for &b in bounds.iter().rev().chain(bounds.iter().step_by(7)) {
+            assert_eq!(map.char_index(b), n.text[..b].chars().count(), "byte {b}");
+        }
     }
 }
