@@ -190,13 +190,14 @@ fn strip_so(s: &str) -> Option<&str> {
     (matches!(o, 'ố' | 'Ố') && matches!(first, 's' | 'S' | 'ſ')).then_some(chars.as_str())
 }
 
-/// Characters lower-cased into a new string.
-fn lower(chars: impl Iterator<Item = char>) -> String {
-    let mut s = String::new();
-    for c in chars {
-        crate::normalize::letters::push_lowercase(&mut s, c);
+/// The first `n` characters of `s`, lower-cased into a new string (sized
+/// once: grown a character at a time, it was reallocated several times).
+fn lower(s: &str, n: usize) -> String {
+    let mut out = String::with_capacity(s.len().min(n.saturating_mul(4)));
+    for c in s.chars().take(n) {
+        crate::normalize::letters::push_lowercase(&mut out, c);
     }
-    s
+    out
 }
 
 /// A reference while it is being built (byte offsets).
@@ -376,16 +377,16 @@ impl LegalExtractor {
         // Only as many characters as the longest cue, and one more for the
         // word boundary, are compared, so only those are lower-cased.
         let n = self.relation_chars + 1;
-        let clause = lower(window[clause_start..].trim_start().chars().take(n));
+        let clause = lower(window[clause_start..].trim_start(), n);
         let right_before = window.trim_end();
         let tail_start = right_before
             .char_indices()
             .rev()
             .nth(n - 1)
             .map_or(0, |(i, _)| i);
-        let right_before = lower(right_before[tail_start..].chars());
+        let right_before = lower(&right_before[tail_start..], n);
         let after_tail = after(text, tail_end, 64).trim_start_matches([' ', '\t', ',']);
-        let after_tail = lower(after_tail.chars().take(n));
+        let after_tail = lower(after_tail, n);
         for (phrase, relation, position) in &self.relations {
             let fits = match position.as_str() {
                 "clause" => clause.starts_with(phrase.as_str()),
