@@ -18,7 +18,7 @@ use super::num::{parse, PointDecimal};
 use super::text::{after, char_at, char_before, compile, key};
 use super::{Entities, NumberBytes};
 use crate::error::PatternError;
-use crate::normalize::letters::quick_lowercase;
+use crate::normalize::letters::{self, quick_lowercase};
 use crate::patterns::Patterns;
 use crate::record::{DateRole, Finding, QuantityRange, Ratio, RatioCheck, Severity, Span};
 
@@ -219,7 +219,7 @@ fn back_over(text: &str, mut i: usize, f: impl Fn(char) -> bool) -> usize {
 
 /// Letters, digits and the marks inside unit words (`km²`, `đ/c`).
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '/'
+    letters::is_alphanumeric(c) || c == '/'
 }
 
 /// Ends of up to `max` words from `pos`, each separated from the next by
@@ -397,7 +397,7 @@ impl MeaningExtractor {
             }
             let w_end = line[i..]
                 .char_indices()
-                .find(|(_, c)| !c.is_alphabetic())
+                .find(|(_, c)| !letters::is_alphabetic(*c))
                 .map_or(line.len(), |(k, _)| i + k);
             if w_end == i {
                 break;
@@ -412,7 +412,7 @@ impl MeaningExtractor {
             }
             last_end = Some(w_end);
             let next = skip_blanks(line, w_end);
-            if next > w_end && char_at(line, next).is_some_and(char::is_alphabetic) {
+            if next > w_end && char_at(line, next).is_some_and(letters::is_alphabetic) {
                 i = next;
                 continue;
             }
@@ -445,7 +445,7 @@ impl MeaningExtractor {
         let dash = matches!(rest, "-" | "–");
         let word = matches!(rest, "đến" | "tới") && b.start > i + rest.len();
         let blank = back_over(text, a.start, |c| matches!(c, ' ' | '\t'));
-        let tu = back_over(text, blank, char::is_alphabetic);
+        let tu = back_over(text, blank, letters::is_alphabetic);
         let after_tu = blank < a.start && key(&text[tu..blank]) == "từ";
         dash || (word && after_tu)
     }

@@ -282,12 +282,12 @@ pub fn place_tones(s: &str, style: TonePlacement) -> Cow<'_, str> {
     let mut out: Vec<char> = chars.clone();
     let mut i = 0;
     while i < chars.len() {
-        if !chars[i].is_alphabetic() {
+        if !letters::is_alphabetic(chars[i]) {
             i += 1;
             continue;
         }
         let start = i;
-        while i < chars.len() && chars[i].is_alphabetic() {
+        while i < chars.len() && letters::is_alphabetic(chars[i]) {
             i += 1;
         }
         let end = i;
@@ -430,16 +430,6 @@ fn case_of(c: char) -> Case {
     }
 }
 
-/// Letters, with the same fast paths as [`case_of`].
-#[inline]
-fn is_letter(c: char) -> bool {
-    if c.is_ascii() {
-        c.is_ascii_alphabetic()
-    } else {
-        letters::vowel(c).is_some() || c == 'đ' || c == 'Đ' || c.is_alphabetic()
-    }
-}
-
 /// Scores up to `budget` word tokens of `text`, taken in eight evenly spaced
 /// stretches so a long document costs the same as a short one and a bad
 /// stretch anywhere is seen. Tokens are runs of letters, marks and digits;
@@ -463,21 +453,21 @@ pub fn quality(text: &str, budget: usize) -> Quality {
         let skip = if start == 0 {
             0
         } else {
-            rest.find(|c: char| !c.is_alphanumeric())
+            rest.find(|c: char| !letters::is_alphanumeric(c))
                 .unwrap_or(rest.len())
         };
         let mut seen = 0;
         let mut pos = start + skip;
         for tok in text[pos..]
             // Superscript digits are footnote markers glued to a word (`hội³`).
-            .split(|c: char| !(is_letter(c) || c.is_ascii_digit() || is_mark(c)))
+            .split(|c: char| !(letters::is_alphabetic(c) || c.is_ascii_digit() || is_mark(c)))
             .filter(|t| !t.is_empty())
         {
             if seen == per {
                 break;
             }
             pos = tok.as_ptr() as usize - text.as_ptr() as usize + tok.len();
-            if !tok.chars().any(is_letter) {
+            if !tok.chars().any(letters::is_alphabetic) {
                 continue;
             }
             seen += 1;
