@@ -68,6 +68,12 @@ pub fn lines(page: &PageText, fonts: &[Font]) -> Vec<Line> {
         &[]
     };
     let segs = segments(&page.glyphs);
+    // Codes without text are rare: most pages hold no U+FFFD to leave out,
+    // and then no word needs searching for one.
+    let page = Page {
+        content: page,
+        has_missing: page.text.contains('\u{FFFD}'),
+    };
     let mut groups = Vec::new();
     let all: Vec<usize> = (0..segs.len()).collect();
     order(&segs, all, 0, &mut groups);
@@ -103,7 +109,7 @@ pub fn lines(page: &PageText, fonts: &[Font]) -> Vec<Line> {
                         text.push(' ');
                     }
                 }
-                seg_text(page, fonts, s, &mut text);
+                seg_text(&page, fonts, s, &mut text);
                 prev_x1 = Some(prev_x1.map_or(s.x1, |p| p.max(s.x1)));
             }
             let trimmed = text.trim_matches(' ');
@@ -196,8 +202,8 @@ fn segments(glyphs: &[Glyph]) -> Vec<Seg> {
 
 /// Appends a segment's text: spaces by glyph or by gap, superscript digits,
 /// legacy-font runs decoded.
-fn seg_text(page: &PageText, fonts: &[Font], s: &Seg, out: &mut String) {
-    let glyphs = &page.glyphs[s.start..s.end];
+fn seg_text(page: &Page, fonts: &[Font], s: &Seg, out: &mut String) {
+    let glyphs = &page.content.glyphs[s.start..s.end];
     let mut prev_end: Option<f32> = None;
     let mut pending_space = false;
     let mut run = String::new();
@@ -240,7 +246,7 @@ fn seg_text(page: &PageText, fonts: &[Font], s: &Seg, out: &mut String) {
                 flush(&mut run, run_font, out);
                 run_font = font;
             }
-            run.push_str(page.glyph_text(g));
+            run.push_str(page.content.glyph_text(g));
             continue;
         }
         // A run is only pending after a legacy font's glyph.
@@ -261,7 +267,7 @@ fn seg_text(page: &PageText, fonts: &[Font], s: &Seg, out: &mut String) {
             continue;
         }
         flush_plain(&mut plain, page, out);
-        for c in page.glyph_text(g).chars() {
+        for c in page.content.glyph_text(g).chars() {
             match c {
                 '0'..='9' => out.push(SUPERSCRIPT_DIGITS[(c as u8 - b'0') as usize]),
                 '\u{FFFD}' => {}
@@ -273,12 +279,18 @@ fn seg_text(page: &PageText, fonts: &[Font], s: &Seg, out: &mut String) {
     flush(&mut run, run_font, out);
 }
 
+/// A page's glyphs, and whether its text holds a U+FFFD anywhere.
+struct Page<'a> {
+    content: &'a PageText,
+    has_missing: bool,
+}
+
 /// Copies the pending plain text, leaving out the U+FFFD of codes
 /// without text.
-fn flush_plain(plain: &mut Option<(usize, usize)>, page: &PageText, out: &mut String) {
+fn flush_plain(plain: &mut Option<(usize, usize)>, page: &Page, out: &mut String) {
     if let Some((start, end)) = plain.take() {
-        let text = page.text.get(start..end).unwrap_or("");
-        if text.contains('\u{FFFD}') {
+        let text = page.content.text.get(start..end).unwrap_or("");
+        if page.has_missing && text.contains('\u{FFFD}') {
             out.extend(text.chars().filter(|&c| c != '\u{FFFD}'));
         } else {
             out.push_str(text);
