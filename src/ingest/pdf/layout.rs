@@ -141,49 +141,45 @@ pub fn lines(page: &PageText, fonts: &[Font]) -> Vec<Line> {
 /// Splits glyphs (in stream order) into segments.
 fn segments(glyphs: &[Glyph]) -> Vec<Seg> {
     let mut out: Vec<Seg> = Vec::new();
-    // The segment being built, and the span of its glyphs that are not
-    // spaces: leading and trailing spaces do not widen a segment, and a
-    // segment of spaces only carries no text.
-    let mut cur: Option<(Seg, Option<(f32, f32)>)> = None;
-    let solid = |g: &Glyph, span: Option<(f32, f32)>| match (g.space, span) {
-        (true, span) => span,
-        (false, None) => Some((g.x, g.x + g.w)),
-        (false, Some((x0, x1))) => Some((x0, x1.max(g.x + g.w))),
-    };
-    let finish = |(mut s, span): (Seg, Option<(f32, f32)>), out: &mut Vec<Seg>| {
-        if let Some((x0, x1)) = span {
-            s.x0 = x0;
-            s.x1 = x1;
-            out.push(s);
-        }
-    };
-    for (i, g) in glyphs.iter().enumerate() {
-        if g.rotated || !(g.x.is_finite() && g.y.is_finite()) || g.size <= 0.0 {
-            // Rotated text (a stamp, a margin note) is not read (a limit).
+    let mut i = 0;
+    while let Some(g) = glyphs.get(i) {
+        i += 1;
+        if !readable(g) {
             continue;
         }
-        if let Some((s, span)) = cur.as_mut() {
-            let big = s.size.max(g.size);
-            let same_line = (g.y - s.y).abs() <= 0.5 * big;
-            let continues = g.x >= s.x1 - 0.5 * big && g.x - s.x1 <= SEGMENT_GAP * big;
-            let contiguous = s.end == i;
-            if same_line && continues && contiguous {
-                s.end = i + 1;
-                s.x1 = s.x1.max(g.x + g.w);
-                if !g.space && g.size > 1.2 * s.size {
-                    // The segment began with a superscript: the baseline is this glyph's.
-                    s.y = g.y;
-                    s.size = g.size;
-                }
-                *span = solid(g, *span);
-                continue;
-            }
+        // Most glyphs continue the segment before them: they are taken in
+        // this inner loop, with the segment's state kept at hand. A glyph
+        // not read ends the segment (its neighbours are not contiguous).
+        let mut seg = Building::new(i - 1, g);
+        while let Some(g) = glyphs.get(i).filter(|g| readable(g) && seg.continues(g)) {
+            seg.take(g);
+            i += 1;
         }
-        if let Some(done) = cur.take() {
-            finish(done, &mut out);
-        }
-        cur = Some((
-            Seg {
+        seg.finish(&mut out);
+    }
+    out
+}
+
+/// Rotated text (a stamp, a margin note) is not read (a limit), nor a
+/// glyph placed nowhere.
+#[inline]
+fn readable(g: &Glyph) -> bool {
+    !(g.rotated || !(g.x.is_finite() && g.y.is_finite()) || g.size <= 0.0)
+}
+
+/// A segment being built, and the span of its glyphs that are not spaces:
+/// leading and trailing spaces do not widen a segment, and a segment of
+/// spaces only carries no text.
+struct Building {
+    seg: Seg,
+    solid: Option<(f32, f32)>,
+}
+
+impl Building {
+    #[inline]
+    fn new(i: usize, g: &Glyph) -> Building {
+        let mut b = Building {
+            seg: Seg {
                 start: i,
                 end: i + 1,
                 x0: g.x,
@@ -191,13 +187,50 @@ fn segments(glyphs: &[Glyph]) -> Vec<Seg> {
                 y: g.y,
                 size: g.size,
             },
-            solid(g, None),
-        ));
+            solid: None,
+        };
+        b.widen(g);
+        b
     }
-    if let Some(done) = cur {
-        finish(done, &mut out);
+
+    /// Whether the next glyph, on the baseline and not far on, extends it.
+    #[inline]
+    fn continues(&self, g: &Glyph) -> bool {
+        let s = &self.seg;
+        let big = s.size.max(g.size);
+        let same_line = (g.y - s.y).abs() <= 0.5 * big;
+        same_line && g.x >= s.x1 - 0.5 * big && g.x - s.x1 <= SEGMENT_GAP * big
     }
-    out
+
+    #[inline]
+    fn take(&mut self, g: &Glyph) {
+        let s = &mut self.seg;
+        s.end += 1;
+        s.x1 = s.x1.max(g.x + g.w);
+        if !g.space && g.size > 1.2 * s.size {
+            // The segment began with a superscript: the baseline is this glyph's.
+            s.y = g.y;
+            s.size = g.size;
+        }
+        self.widen(g);
+    }
+
+    #[inline]
+    fn widen(&mut self, g: &Glyph) {
+        if !g.space {
+            self.solid = Some(match self.solid {
+                None => (g.x, g.x + g.w),
+                Some((x0, x1)) => (x0, x1.max(g.x + g.w)),
+            });
+        }
+    }
+
+    /// Keeps the segment if it has text, spanning its solid glyphs.
+    fn finish(self, out: &mut Vec<Seg>) {
+        if let Some((x0, x1)) = self.solid {
+            out.push(Seg { x0, x1, ..self.seg });
+        }
+    }
 }
 
 /// Appends a segment's text: spaces by glyph or by gap, superscript digits,
@@ -430,4 +463,58 @@ fn find_gutter(segs: &[Seg], idx: &[usize]) -> Option<(f32, f32)> {
         return None;
     }
     Some((g0, g1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn glyph(x: f32, w: f32, y: f32, size: f32, space: bool) -> Glyph {
+        Glyph {
+            x,
+            y,
+            w,
+            size,
+            start: 0,
+            len: 1,
+            font: 0,
+            space,
+            rotated: false,
+        }
+    }
+
+    #[test]
+    fn segments_break_at_jumps_and_unread_glyphs_and_skip_blank_ends() {
+        let mut rotated = glyph(40.0, 5.0, 100.0, 10.0, false);
+        rotated.rotated = true;
+        let glyphs = [
+            // A leading space does not widen the first segment.
+            glyph(0.0, 5.0, 100.0, 10.0, true),
+            glyph(5.0, 5.0, 100.0, 10.0, false),
+            glyph(10.0, 5.0, 100.0, 10.0, false),
+            // Far on along the baseline: a new segment.
+            glyph(60.0, 5.0, 100.0, 10.0, false),
+            // A rotated glyph is not read and ends the segment.
+            rotated,
+            glyph(65.0, 5.0, 100.0, 10.0, false),
+            // Spaces only: no segment.
+            glyph(200.0, 5.0, 50.0, 10.0, true),
+            // A superscript start takes the baseline of the text after it.
+            glyph(300.0, 3.0, 104.0, 6.0, false),
+            glyph(303.0, 5.0, 100.0, 10.0, false),
+        ];
+        let segs: Vec<_> = segments(&glyphs)
+            .iter()
+            .map(|s| (s.start, s.end, s.x0, s.x1, s.y, s.size))
+            .collect();
+        assert_eq!(
+            segs,
+            [
+                (0, 3, 5.0, 15.0, 100.0, 10.0),
+                (3, 4, 60.0, 65.0, 100.0, 10.0),
+                (5, 6, 65.0, 70.0, 100.0, 10.0),
+                (7, 9, 300.0, 308.0, 100.0, 10.0),
+            ]
+        );
+    }
 }
