@@ -13,7 +13,7 @@ use regex::Regex;
 
 use super::text::{
     after, alternation, before, capitalized_alternation, captures_after, captures_at_starts,
-    char_at, compile, key, Before, WORD_END,
+    char_at, compile, key, next_digit, Before, WORD_END,
 };
 use super::{Claims, Entities};
 use crate::error::PatternError;
@@ -86,19 +86,8 @@ fn symbol_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
     let b = text.as_bytes();
     let mut i = 0;
     std::iter::from_fn(move || {
-        while i < b.len() {
-            if !b[i].is_ascii_digit() {
-                // Most of a text has no digit for a while: look at 16 bytes
-                // at once (the compiler makes this one vector compare).
-                match b.get(i..i + 16) {
-                    Some(chunk) if !chunk.iter().fold(false, |d, c| d | c.is_ascii_digit()) => {
-                        i += 16
-                    }
-                    _ => i += 1,
-                }
-                continue;
-            }
-            let start = i;
+        while let Some(start) = next_digit(b, i) {
+            i = start;
             while i < b.len() && b[i].is_ascii_digit() {
                 i += 1;
             }

@@ -11,7 +11,7 @@ use regex::Regex;
 
 use super::num::{parse, PointDecimal};
 use super::text::{
-    after, alternation, before, char_before, compile, key, spellings_longest_first,
+    after, alternation, before, char_before, compile, key, next_digit, spellings_longest_first,
     word_bounded_alternation,
 };
 use super::{Claims, Entities, NumberBytes};
@@ -128,7 +128,7 @@ impl NumberExtractor {
         };
         let mut i = 0;
         std::iter::from_fn(move || {
-            let start = i + b.get(i..)?.iter().position(u8::is_ascii_digit)?;
+            let start = next_digit(b, i)?;
             let mut end = digits_from(start);
             while matches!(b.get(end), Some(b'.' | b','))
                 && b.get(end + 1).is_some_and(u8::is_ascii_digit)
