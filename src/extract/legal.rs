@@ -12,8 +12,8 @@ use std::ops::Range;
 use regex::Regex;
 
 use super::text::{
-    after, alternation, before, capitalized_alternation, captures_after, captures_at_starts,
-    char_at, compile, key, next_digit, Before, WORD_END,
+    after, alternation, before, capitalized_alternation, captures_at_starts, char_at, compile, key,
+    next_digit, Before, Split, WORD_END,
 };
 use super::{Claims, Entities};
 use crate::error::PatternError;
@@ -60,7 +60,7 @@ pub(crate) struct LegalExtractor {
     so_before: Regex,
     tail_date: Regex,
     tail_of: Regex,
-    short: Regex,
+    short: Split,
     list_gap: Regex,
     /// lower-cased type phrase → canonical type name
     type_names: HashMap<String, String>,
@@ -224,10 +224,7 @@ impl LegalExtractor {
             format!(r"(?i)(?:^|[^\p{{L}}])(?P<type>{types})[\s:]*(?:(?P<so>số)[\s:]*)?$");
         // Only a capitalized type word cites (`đã hướng dẫn 25 xã` is a verb
         // and a count, `Hướng dẫn 25` a document), so only those are sought.
-        let capitalized = capitalized_alternation(p.doc_types.iter().map(|t| t.name.as_str()));
-        let short = format!(
-            r"(?P<type>{capitalized})[ \t]+(?:(?i:số)[ \t]*:?[ \t]*)?(?P<num>[0-9]{{1,4}}){WORD_END}"
-        );
+        let (short, short_split) = short_patterns(p.doc_types.iter().map(|t| t.name.as_str()));
         let date = r"ngày\s+(?:(?P<d1>[0-9]{1,2})\s*[/.-]\s*(?P<m1>[0-9]{1,2})\s*[/.-]\s*(?P<y1>[0-9]{4}|[0-9]{2})|(?P<d2>[0-9]{1,2})\s+tháng\s+(?P<m2>[0-9]{1,2})\s+năm\s+(?P<y2>[0-9]{4}))";
 
         let mut issuer_phrases: Vec<&str> = Vec::new();
@@ -276,7 +273,7 @@ impl LegalExtractor {
                 &format!(r"^(?P<all>[ \t]*,?\s*(?:ban hành\s+)?{date})(?:$|\W)"),
             )?,
             tail_of: compile("legal issuer", r"^[ \t]*,?\s*của\s+")?,
-            short: compile("doc_types.tsv", &short)?,
+            short: Split::new("doc_types.tsv", &short, &short_split)?,
             list_gap: compile("legal list", r"^[\s,;:]*(?:và\s*)?$")?,
             type_names: p
                 .doc_types
@@ -628,7 +625,7 @@ impl LegalExtractor {
     /// `Thông tư 23`, `Chỉ thị số 07`: a type word and a bare number.
     fn short_references(&self, text: &str, map: &OffsetMap, claims: &Claims) -> Vec<Found> {
         let mut out = Vec::new();
-        for caps in captures_after(&self.short, text, Before::NotLetter, "num") {
+        for caps in self.short.captures_after(text, Before::NotLetter, "num") {
             let (Some(ty), Some(num)) = (caps.name("type"), caps.name("num")) else {
                 continue;
             };
@@ -716,6 +713,29 @@ impl LegalExtractor {
     }
 }
 
+/// `Thông tư 23`, `Chỉ thị số 07`: the regex that finds a short citation
+/// (a capitalized type word, then a number), and the one that reads its
+/// groups off a match. When no type word holds a digit or ends in `số`
+/// (none of the built-in ones do), the shortest text before the blanks,
+/// `số` and the number is the type; a vocabulary where that fails is read
+/// with the finding regex itself.
+fn short_patterns<'a>(types: impl IntoIterator<Item = &'a str>) -> (String, String) {
+    let types: Vec<&str> = types.into_iter().collect();
+    let capitalized = capitalized_alternation(types.iter().copied());
+    let rest = r"[ \t]+(?:(?i:số)[ \t]*:?[ \t]*)?(?P<num>[0-9]{1,4})";
+    let find = format!(r"(?P<type>{capitalized}){rest}{WORD_END}");
+    let plain = types.iter().all(|t| {
+        let last = t.split_whitespace().last().unwrap_or("");
+        !t.contains(|c: char| c.is_numeric()) && !last.to_lowercase().ends_with("số")
+    });
+    let split = if plain {
+        format!(r"(?P<type>(?s:.+?)){rest}{WORD_END}")
+    } else {
+        find.clone()
+    };
+    (find, split)
+}
+
 /// `Luật 2013` is a year and `Thông tư 23/…` part of a symbol. (A unit
 /// after the number, `Báo cáo 6 tháng`, is checked against `units.tsv`; `ngày`
 /// is deliberately not a unit there: `Thông tư 23 ngày 27/4/2012` is dated.)
@@ -800,6 +820,42 @@ mod tests {
         super::LegalExtractor::new(&p).expect("legal extractor builds")
     }
 
+    /// (type, num) of each short citation found, as byte ranges.
+    type ShortGroups = Vec<(std::ops::Range<usize>, std::ops::Range<usize>)>;
+
+    #[test]
+    fn short_citation_groups_read_off_the_match_are_the_full_regexs_groups() {
+        let legal = legal_extractor();
+        let full = legal.short.find();
+        let mut seen = 0;
+        for text in crate::extract::tests::corpus_texts() {
+            let want: ShortGroups = crate::extract::text::captures_after(
+                full,
+                &text,
+                crate::extract::text::Before::NotLetter,
+                "num",
+            )
+            .filter_map(|c| Some((c.name("type")?.range(), c.name("num")?.range())))
+            .collect();
+            let got: ShortGroups = legal
+                .short
+                .captures_after(&text, crate::extract::text::Before::NotLetter, "num")
+                .filter_map(|c| Some((c.name("type")?.range(), c.name("num")?.range())))
+                .collect();
+            assert_eq!(got, want, "short citations of a corpus report");
+            seen += want.len();
+        }
+        assert!(seen > 10, "the corpus has short citations ({seen})");
+    }
+
+    #[test]
+    fn a_type_word_ending_in_so_is_read_with_the_finding_regex() {
+        let (find, split) = super::short_patterns(["Thông tư", "Văn bản số"]);
+        assert_eq!(split, find);
+        let (find, split) = super::short_patterns(["Thông tư", "Chỉ thị"]);
+        assert_ne!(split, find);
+    }
+
     #[test]
     fn symbols_tried_at_digit_runs_are_the_symbols_a_whole_text_search_finds() {
         let legal = legal_extractor();
@@ -821,13 +877,18 @@ mod tests {
         texts.extend(crate::extract::tests::corpus_texts());
         let mut found = 0;
         for text in &texts {
-            let want: Vec<_> = super::captures_after(&whole, text, super::Before::Symbol, "sym")
-                .filter_map(|c| c.name("sym").map(|m| m.range()))
-                .collect();
+            let want: Vec<_> = crate::extract::text::captures_after(
+                &whole,
+                text,
+                crate::extract::text::Before::Symbol,
+                "sym",
+            )
+            .filter_map(|c| c.name("sym").map(|m| m.range()))
+            .collect();
             let got: Vec<_> = super::captures_at_starts(
                 &legal.symbol,
                 text,
-                super::Before::Symbol,
+                crate::extract::text::Before::Symbol,
                 "sym",
                 super::symbol_starts(text),
             )
