@@ -178,14 +178,11 @@ pub fn is_alphabetic(c: char) -> bool {
     }
 }
 
-/// `char::is_alphanumeric`, with the same quick answers as [`is_alphabetic`].
+/// `char::is_alphanumeric` (a letter or a number), with the quick answers
+/// of [`is_alphabetic`]; std answers ASCII numbers without a table.
 #[inline]
 pub fn is_alphanumeric(c: char) -> bool {
-    if c.is_ascii() {
-        c.is_ascii_alphanumeric()
-    } else {
-        vowel(c).is_some() || c == 'đ' || c == 'Đ' || c.is_alphanumeric()
-    }
+    is_alphabetic(c) || c.is_numeric()
 }
 
 /// The lower case of `c` when it is one character and quick to tell:
