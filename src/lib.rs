@@ -20,6 +20,7 @@ pub mod document;
 pub mod error;
 pub mod eval;
 pub mod extract;
+mod fnv;
 pub mod ingest;
 pub mod normalize;
 pub mod patterns;

@@ -18,6 +18,7 @@ use super::num::{parse, PointDecimal};
 use super::text::{after, char_at, char_before, compile, key};
 use super::{Entities, NumberBytes};
 use crate::error::PatternError;
+use crate::fnv::FnvBuild;
 use crate::normalize::letters::{self, quick_lowercase};
 use crate::patterns::Patterns;
 use crate::record::{DateRole, Finding, QuantityRange, Ratio, RatioCheck, Severity, Span};
@@ -59,31 +60,9 @@ struct Phrases {
     first_words: KeySet,
 }
 
-/// A set of short vocabulary keys, hashed with FNV-1a: every number in a
-/// report looks up the words around it, and SipHash's resistance to chosen
-/// keys buys nothing for a fixed vocabulary.
-type KeySet = std::collections::HashSet<String, std::hash::BuildHasherDefault<Fnv>>;
-
-/// The FNV-1a hash (64 bits).
-struct Fnv(u64);
-
-impl Default for Fnv {
-    fn default() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl std::hash::Hasher for Fnv {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
+/// A set of short vocabulary keys, hashed with FNV-1a (every number in a
+/// report looks up the words around it).
+type KeySet = std::collections::HashSet<String, FnvBuild>;
 
 impl Phrases {
     fn new(phrases: &[String]) -> Phrases {
