@@ -74,15 +74,17 @@ pub struct Vowel {
     pub upper: bool,
 }
 
+/// A code point's vowel, its base letter kept decoded: `vowel` runs for
+/// most characters of every word looked up.
 #[derive(Clone, Copy)]
 struct Entry {
-    vowel: u8, // index into VOWELS, 0xFF for none
+    base: char, // '\0' for none
     tone: u8,
     upper: bool,
 }
 
 const NONE: Entry = Entry {
-    vowel: 0xFF,
+    base: '\0',
     tone: 0,
     upper: false,
 };
@@ -102,9 +104,10 @@ fn tables() -> &'static Tables {
         };
         for (upper, rows) in [(false, &VOWELS), (true, &VOWELS_UPPER)] {
             for (v, row) in rows.iter().enumerate() {
+                let base = VOWELS[v].chars().next().unwrap_or('\0');
                 for (tone, c) in row.chars().enumerate() {
                     let e = Entry {
-                        vowel: v as u8,
+                        base,
                         tone: tone as u8,
                         upper,
                     };
@@ -133,12 +136,11 @@ pub fn vowel(c: char) -> Option<Vowel> {
     } else {
         return None;
     };
-    if e.vowel == 0xFF {
+    if e.base == '\0' {
         return None;
     }
-    let base = VOWELS[e.vowel as usize].chars().next()?;
     Some(Vowel {
-        base,
+        base: e.base,
         tone: TONES[e.tone as usize],
         upper: e.upper,
     })
