@@ -28,7 +28,7 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 use std::sync::Arc;
 
 use quick_xml::events::{BytesStart, Event};
@@ -184,6 +184,8 @@ fn invalid(reason: String) -> DocError {
 /// The zip, with every read capped.
 struct Package<'a> {
     zip: zip::ZipArchive<Cursor<&'a [u8]>>,
+    /// The zip's bytes: a part's deflated data is inflated straight from them.
+    bytes: &'a [u8],
     /// Most bytes one part may inflate to.
     cap: u64,
 }
@@ -198,7 +200,7 @@ struct Relationship {
 impl<'a> Package<'a> {
     fn open(bytes: &'a [u8], cap: u64) -> Result<Self, DocError> {
         zip::ZipArchive::new(Cursor::new(bytes))
-            .map(|zip| Package { zip, cap })
+            .map(|zip| Package { zip, bytes, cap })
             .map_err(|e| {
                 invalid(format!(
                     "not a readable zip file ({e}); an old .doc or a password-protected document is not a DOCX: save it as .docx from Word"
@@ -206,29 +208,68 @@ impl<'a> Package<'a> {
             })
     }
 
-    /// The bytes of a part, `None` when the zip lacks it.
+    /// The bytes of a part, `None` when the zip lacks it. The part's data
+    /// is inflated from the zip's bytes by the thread's reused inflater (the
+    /// zip crate's reader set up an inflater and zeroed its buffers for each
+    /// of a report's four or five parts), and checked against its CRC-32.
     fn part(&mut self, name: &str) -> Result<Option<Vec<u8>>, DocError> {
         let cap = self.cap;
         let too_large = || DocError::PartTooLarge {
             part: name.to_string(),
             limit: cap,
         };
-        let mut file = match self.zip.by_name(name) {
-            Ok(f) => f,
-            Err(zip::result::ZipError::FileNotFound) => return Ok(None),
-            Err(e) => return Err(invalid(format!("cannot open {name} in the zip ({e})"))),
+        let Some(index) = self.zip.index_for_name(name) else {
+            return Ok(None);
         };
+        let file = self
+            .zip
+            .by_index_raw(index)
+            .map_err(|e| invalid(format!("cannot open {name} in the zip ({e})")))?;
+        if file.encrypted() {
+            return Err(invalid(format!(
+                "cannot open {name} in the zip (it is encrypted; save the document without a password)"
+            )));
+        }
         if file.size() > cap {
             return Err(too_large());
         }
-        // The declared size may lie: cap what is actually inflated too.
-        let mut data = Vec::with_capacity(usize::try_from(file.size()).unwrap_or(0));
-        (&mut file)
-            .take(cap + 1)
-            .read_to_end(&mut data)
-            .map_err(|e| invalid(format!("cannot inflate {name} ({e})")))?;
-        if data.len() as u64 > cap {
-            return Err(too_large());
+        let (method, crc, size) = (file.compression(), file.crc32(), file.size());
+        let raw = usize::try_from(file.data_start())
+            .ok()
+            .zip(usize::try_from(file.compressed_size()).ok())
+            .and_then(|(start, len)| self.bytes.get(start..start.checked_add(len)?))
+            .ok_or_else(|| {
+                invalid(format!(
+                    "cannot inflate {name} (its data runs past the end of the file)"
+                ))
+            })?;
+        let cap = usize::try_from(cap).unwrap_or(usize::MAX);
+        let data = match method {
+            zip::CompressionMethod::Stored if raw.len() > cap => return Err(too_large()),
+            zip::CompressionMethod::Stored => raw.to_vec(),
+            zip::CompressionMethod::Deflated => {
+                // Room for the declared size and the end-of-stream code.
+                let hint = usize::try_from(size).unwrap_or(0).saturating_add(1);
+                match super::inflate::whole(raw, false, cap, hint) {
+                    Some(Ok(data)) => data,
+                    Some(Err(super::inflate::TooLarge)) => return Err(too_large()),
+                    None => {
+                        return Err(invalid(format!(
+                            "cannot inflate {name} (corrupt deflate stream)"
+                        )))
+                    }
+                }
+            }
+            other => {
+                return Err(invalid(format!(
+                    "cannot open {name} in the zip (compression method {other} is not supported)"
+                )))
+            }
+        };
+        if crc32fast::hash(&data) != crc {
+            return Err(invalid(format!(
+                "cannot inflate {name} (its CRC-32 checksum does not match)"
+            )));
         }
         Ok(Some(data))
     }
@@ -1432,6 +1473,45 @@ mod tests {
         *state ^= *state >> 7;
         *state ^= *state << 17;
         *state
+    }
+
+    /// A one-part zip: `data` under `name`, stored or deflated.
+    fn zip_of(name: &str, data: &[u8], method: zip::CompressionMethod) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default().compression_method(method);
+        zip.start_file(name, opts).unwrap();
+        zip.write_all(data).unwrap();
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn parts_read_from_the_zips_bytes_are_checked_against_their_crc() {
+        let text = "<w:t>Nghị định số 06/2013/NĐ-CP</w:t>".repeat(200);
+        for method in [
+            zip::CompressionMethod::Stored,
+            zip::CompressionMethod::Deflated,
+        ] {
+            let bytes = zip_of("word/document.xml", text.as_bytes(), method);
+            let mut pkg = Package::open(&bytes, MAX_PART_BYTES).unwrap();
+            let got = pkg.part("word/document.xml").unwrap().unwrap();
+            assert_eq!(String::from_utf8(got).unwrap(), text, "{method:?}");
+            assert!(pkg.part("word/footnotes.xml").unwrap().is_none());
+            // The same part, capped one byte short of its size.
+            let mut small = Package::open(&bytes, text.len() as u64 - 1).unwrap();
+            let err = small.part("word/document.xml").unwrap_err();
+            assert_eq!(err.kind(), "too_large", "{method:?}: {err}");
+        }
+        // A stored part's byte changed: the text would read, the CRC says no.
+        let mut bytes = zip_of(
+            "word/document.xml",
+            text.as_bytes(),
+            zip::CompressionMethod::Stored,
+        );
+        let at = bytes.windows(4).position(|w| w == b"06/2").unwrap();
+        bytes[at] = b'9';
+        let mut pkg = Package::open(&bytes, MAX_PART_BYTES).unwrap();
+        let err = pkg.part("word/document.xml").unwrap_err();
+        assert!(err.to_string().contains("CRC-32"), "{err}");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! right reader. One module per format.
 
 mod docx;
+mod inflate;
 mod pdf;
 mod txt;
 

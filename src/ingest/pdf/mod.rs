@@ -370,13 +370,6 @@ pub(crate) fn inflate(stream: &Stream, cap: usize) -> Result<Cow<'_, [u8]>, Infl
     }
 }
 
-thread_local! {
-    /// One inflater per thread, reset for each stream: setting one up (and
-    /// zeroing its window) cost more than inflating a page's content.
-    static INFLATER: std::cell::RefCell<flate2::Decompress> =
-        std::cell::RefCell::new(flate2::Decompress::new(true));
-}
-
 /// A damaged Flate stream, read as far as it goes.
 fn inflate_damaged(data: &[u8], cap: usize) -> Result<Vec<u8>, Inflate> {
     let mut out = Vec::with_capacity((data.len() * 4).min(cap));
@@ -399,44 +392,8 @@ fn inflate_damaged(data: &[u8], cap: usize) -> Result<Vec<u8>, Inflate> {
 /// large); `None` when it is damaged, and then left to the reader in
 /// [`inflate`], which keeps what came before the damage.
 fn inflate_whole(data: &[u8], cap: usize) -> Option<Result<Vec<u8>, Inflate>> {
-    use flate2::{FlushDecompress, Status};
-    INFLATER.with(|cell| {
-        let mut z = cell.try_borrow_mut().ok()?;
-        z.reset(true);
-        let mut out = Vec::with_capacity((data.len() * 4).min(cap));
-        loop {
-            if out.len() > cap {
-                return Some(Err(Inflate::TooLarge));
-            }
-            if out.len() == out.capacity() {
-                // Doubling, but never far past the cap.
-                out.reserve(out.len().max(32 << 10).min(cap + 1 - out.len()));
-            }
-            let input = usize::try_from(z.total_in())
-                .ok()
-                .and_then(|n| data.get(n..))
-                .unwrap_or(&[]);
-            let flush = if input.is_empty() {
-                FlushDecompress::Finish
-            } else {
-                FlushDecompress::None
-            };
-            let before = (z.total_in(), out.len());
-            match z.decompress_vec(input, &mut out, flush) {
-                Ok(Status::StreamEnd) => break,
-                // Out of input (a stream cut short but not corrupt): what
-                // came out is all there is.
-                Ok(_) if (z.total_in(), out.len()) == before => break,
-                Ok(_) => {}
-                Err(_) => return None,
-            }
-        }
-        Some(if out.len() > cap {
-            Err(Inflate::TooLarge)
-        } else {
-            Ok(out)
-        })
-    })
+    let out = super::inflate::whole(data, true, cap, data.len().saturating_mul(4))?;
+    Some(out.map_err(|super::inflate::TooLarge| Inflate::TooLarge))
 }
 
 /// Pages in order, walking the page tree ourselves with a depth limit and a
