@@ -12,8 +12,8 @@ use std::ops::Range;
 use regex::Regex;
 
 use super::text::{
-    after, alternation, before, capitalized_alternation, captures_at_starts, char_at, compile, key,
-    next_digit, Before, Split, WORD_END,
+    after, alternation, before, capitalized_alternation, captures_at_starts, char_at, compile,
+    group_index, key, next_digit, Before, Split, WORD_END,
 };
 use super::{Claims, Entities};
 use crate::error::PatternError;
@@ -48,6 +48,7 @@ const SUBJECT_STOPS: &[&str] = &[
 pub(crate) struct LegalExtractor {
     /// The symbol regex behind `^`, tried where [`symbol_starts`] says.
     symbol: Regex,
+    symbol_groups: SymbolGroups,
     type_before: Regex,
     /// Whether every type word ends in a letter other than the `ố` of
     /// `số`, so `type_before`'s match shows where the word ends.
@@ -59,6 +60,7 @@ pub(crate) struct LegalExtractor {
     issuer_stops: Vec<String>,
     so_before: Regex,
     tail_date: Regex,
+    tail_groups: TailGroups,
     tail_of: Regex,
     short: Split,
     list_gap: Regex,
@@ -75,6 +77,60 @@ pub(crate) struct LegalExtractor {
     relation_chars: usize,
     /// `khoản 3, điều 6,` right before a citation.
     pinpoint: Regex,
+}
+
+/// The symbol regex's groups, by index (see [`group_index`]): the number,
+/// year and code of each of its three forms, and the whole symbol.
+struct SymbolGroups {
+    sym: usize,
+    n1: usize,
+    y1: usize,
+    c1: usize,
+    n2: usize,
+    y2: usize,
+    c2: usize,
+    c3: usize,
+    n3: usize,
+    y3: usize,
+}
+
+impl SymbolGroups {
+    fn of(re: &Regex) -> SymbolGroups {
+        let g = |name| group_index(re, name);
+        SymbolGroups {
+            sym: g("sym"),
+            n1: g("n1"),
+            y1: g("y1"),
+            c1: g("c1"),
+            n2: g("n2"),
+            y2: g("y2"),
+            c2: g("c2"),
+            c3: g("c3"),
+            n3: g("n3"),
+            y3: g("y3"),
+        }
+    }
+}
+
+/// The citation-date regex's groups, by index: day, month and year in
+/// either of its two forms, and the whole tail.
+struct TailGroups {
+    all: usize,
+    d: [usize; 2],
+    m: [usize; 2],
+    y: [usize; 2],
+}
+
+impl TailGroups {
+    fn of(re: &Regex) -> TailGroups {
+        let g = |name| group_index(re, name);
+        TailGroups {
+            all: g("all"),
+            d: [g("d1"), g("d2")],
+            m: [g("m1"), g("m2")],
+            y: [g("y1"), g("y2")],
+        }
+    }
 }
 
 /// Where a citation's number may start: every match of the symbol regex
@@ -241,8 +297,17 @@ impl LegalExtractor {
         // regex on the fast engines, which give up on a Unicode `\b`.
         let issuer_name = format!(r"(?i)^(?P<name>{})(?:$|\W)", alternation(issuer_phrases));
 
+        let symbol = compile("legal symbol", &format!("^(?:{symbol})"))?;
+        let tail_date = compile(
+            "legal date",
+            // `(?:$|\W)` is `\b` after the year's digits, on the fast engines.
+            &format!(r"^(?P<all>[ \t]*,?\s*(?:ban hành\s+)?{date})(?:$|\W)"),
+        )?;
         Ok(LegalExtractor {
-            symbol: compile("legal symbol", &format!("^(?:{symbol})"))?,
+            symbol_groups: SymbolGroups::of(&symbol),
+            symbol,
+            tail_groups: TailGroups::of(&tail_date),
+            tail_date,
             type_before: compile("doc_types.tsv", &type_before)?,
             type_words_end_in_letters: p
                 .doc_types
@@ -267,11 +332,6 @@ impl LegalExtractor {
                 .map(|w| place_tones(w, TonePlacement::First).into_owned())
                 .collect(),
             so_before: compile("legal list item", r"(?i)(?:^|[^\p{L}])(?P<so>số)[\s:]*$")?,
-            tail_date: compile(
-                "legal date",
-                // `(?:$|\W)` is `\b` after the year's digits, on the fast engines.
-                &format!(r"^(?P<all>[ \t]*,?\s*(?:ban hành\s+)?{date})(?:$|\W)"),
-            )?,
             tail_of: compile("legal issuer", r"^[ \t]*,?\s*của\s+")?,
             short: Split::new("doc_types.tsv", &short, &short_split)?,
             list_gap: compile("legal list", r"^[\s,;:]*(?:và\s*)?$")?,
@@ -400,28 +460,29 @@ impl LegalExtractor {
         let mut found: Vec<Found> = Vec::new();
         let mut last_end = 0;
         let starts = symbol_starts(text);
-        for caps in captures_at_starts(&self.symbol, text, Before::Symbol, "sym", starts) {
-            let Some(sym) = caps.name("sym") else {
+        let g = &self.symbol_groups;
+        for caps in captures_at_starts(&self.symbol, text, Before::Symbol, g.sym, starts) {
+            let Some(sym) = caps.get(g.sym) else {
                 continue;
             };
             let window = before(text, sym.start(), 160);
             let typed = self.type_word_before(window);
-            let number_year_only = caps.name("n3").is_some();
+            let number_year_only = caps.get(g.n3).is_some();
             if number_year_only && typed.is_none() {
                 continue; // `4/2016` without a type word is a month, not a citation
             }
-            let (number, year, code) = if let Some(n) = caps.name("n1") {
-                (n.as_str(), caps.name("y1"), caps.name("c1"))
-            } else if let Some(n) = caps.name("n2") {
+            let (number, year, code) = if let Some(n) = caps.get(g.n1) {
+                (n.as_str(), caps.get(g.y1), caps.get(g.c1))
+            } else if let Some(n) = caps.get(g.n2) {
                 (
                     n.as_str(),
-                    caps.name("y2"),
-                    caps.name("c2").or(caps.name("c3")),
+                    caps.get(g.y2),
+                    caps.get(g.c2).or(caps.get(g.c3)),
                 )
             } else {
                 (
-                    caps.name("n3").map_or("", |m| m.as_str()),
-                    caps.name("y3"),
+                    caps.get(g.n3).map_or("", |m| m.as_str()),
+                    caps.get(g.y3),
                     None,
                 )
             };
@@ -521,13 +582,12 @@ impl LegalExtractor {
     fn tail(&self, text: &str, mut pos: usize) -> (Option<String>, Option<String>, usize) {
         let mut date = None;
         if let Some(c) = self.tail_date.captures(after(text, pos, 64)) {
-            let part = |a: &str, b: &str| c.name(a).or(c.name(b)).map(|m| m.as_str());
-            if let (Some(d), Some(m), Some(y)) =
-                (part("d1", "d2"), part("m1", "m2"), part("y1", "y2"))
-            {
+            let g = &self.tail_groups;
+            let part = |[a, b]: [usize; 2]| c.get(a).or(c.get(b)).map(|m| m.as_str());
+            if let (Some(d), Some(m), Some(y)) = (part(g.d), part(g.m), part(g.y)) {
                 date = super::dates::iso_day(d, m, y);
                 if date.is_some() {
-                    pos += c.name("all").map_or(0, |m| m.end());
+                    pos += c.get(g.all).map_or(0, |m| m.end());
                 }
             }
         }
@@ -889,7 +949,7 @@ mod tests {
                 &legal.symbol,
                 text,
                 crate::extract::text::Before::Symbol,
-                "sym",
+                legal.symbol_groups.sym,
                 super::symbol_starts(text),
             )
             .filter_map(|c| c.name("sym").map(|m| m.start()..m.end()))
