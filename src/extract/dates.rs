@@ -11,8 +11,8 @@ use std::ops::Range;
 use regex::{Captures, Regex};
 
 use super::text::{
-    alternation, before, captures_after, char_at, char_before, compile, find_after, Before,
-    WORD_END,
+    alternation, before, captures_after, char_at, char_before, compile, find_after, group_indices,
+    Before, WORD_END,
 };
 use super::{Claims, Entities};
 use crate::error::PatternError;
@@ -99,8 +99,11 @@ impl DateExtractor {
         out: &mut Entities,
     ) {
         let mut cands: Vec<Candidate> = Vec::new();
+        // Groups are read by index, looked up once per document rather than
+        // by name at every match (see `group_index`).
+        let [all, d, m, y] = group_indices(&self.words, ["all", "d", "m", "y"]);
         for c in captures_after(&self.words, text, Before::NotWord, "all") {
-            let (d, m, y) = (c.name("d"), c.name("m"), &c["y"]);
+            let (d, m, y) = (c.get(d), c.get(m), &c[y]);
             let parsed = match (d, m) {
                 (Some(d), Some(m)) => day(d.as_str(), m.as_str(), y),
                 (None, Some(m)) => month(m.as_str(), y),
@@ -108,42 +111,45 @@ impl DateExtractor {
                 (Some(_), None) => continue, // `ngày 5 tháng năm 2020`: not a form anyone writes
             };
             cands.push(Candidate {
-                range: whole(&c),
+                range: whole(&c, all),
                 parsed,
                 years: None,
             });
         }
+        let [all, m, y] = group_indices(&self.month, ["all", "m", "y"]);
         for c in captures_after(&self.month, text, Before::NotWord, "all") {
             cands.push(Candidate {
-                range: whole(&c),
-                parsed: month(&c["m"], &c["y"]),
+                range: whole(&c, all),
+                parsed: month(&c[m], &c[y]),
                 years: None,
             });
         }
+        let [all, d, m, y, s, s2] = group_indices(&self.numeric, ["all", "d", "m", "y", "s", "s2"]);
         for c in self.numeric.captures_iter(text) {
-            let r = whole(&c);
-            if !standalone(text, &r) || c["s"] != c["s2"] {
+            let r = whole(&c, all);
+            if !standalone(text, &r) || c[s] != c[s2] {
                 continue;
             }
-            let y = &c["y"];
+            let y = &c[y];
             // Two-digit years only with slashes (`13/11/17`): with dots or
             // hyphens, and with 1 or 3 digits, it is a section number (`3.2.1`)
             // or a range, not a date at all. Five digits (`13/6/20205`) is a
             // date with a typo: an invalid date.
-            let slash = &c["s"] == "/";
+            let slash = &c[s] == "/";
             if matches!(y.len(), 1 | 3) || (!slash && y.len() != 4) {
                 continue;
             }
             cands.push(Candidate {
                 range: r,
-                parsed: day(&c["d"], &c["m"], y),
+                parsed: day(&c[d], &c[m], y),
                 years: None,
             });
         }
+        let [all, m, y] = group_indices(&self.month_year, ["all", "m", "y"]);
         for c in self.month_year.captures_iter(text) {
-            let r = whole(&c);
+            let r = whole(&c, all);
             if standalone(text, &r) && !self.scale_before.is_match(before(text, r.start, 24)) {
-                if let Ok(p) = month(&c["m"], &c["y"]) {
+                if let Ok(p) = month(&c[m], &c[y]) {
                     cands.push(Candidate {
                         range: r,
                         parsed: Ok(p),
@@ -152,15 +158,16 @@ impl DateExtractor {
                 }
             }
         }
+        let [all, d1, d2, m, y] = group_indices(&self.day_range, ["all", "d1", "d2", "m", "y"]);
         for c in self.day_range.captures_iter(text) {
-            let r = whole(&c);
+            let r = whole(&c, all);
             if !standalone(text, &r) {
                 continue;
             }
-            let (Some(d1), Some(d2)) = (c.name("d1"), c.name("d2")) else {
+            let (Some(d1), Some(d2)) = (c.get(d1), c.get(d2)) else {
                 continue;
             };
-            let (m, y) = (&c["m"], &c["y"]);
+            let (m, y) = (&c[m], &c[y]);
             cands.push(Candidate {
                 range: d1.range(),
                 parsed: day(d1.as_str(), m, y),
@@ -172,19 +179,21 @@ impl DateExtractor {
                 years: None,
             });
         }
+        let [first, second, m1, m2, y] =
+            group_indices(&self.month_range, ["first", "second", "m1", "m2", "y"]);
         for c in captures_after(&self.month_range, text, Before::NotWord, "all") {
-            let (Some(first), Some(second)) = (c.name("first"), c.name("second")) else {
+            let (Some(first), Some(second)) = (c.get(first), c.get(second)) else {
                 continue;
             };
-            let y = &c["y"];
+            let y = &c[y];
             cands.push(Candidate {
                 range: first.range(),
-                parsed: month(&c["m1"], y),
+                parsed: month(&c[m1], y),
                 years: None,
             });
             cands.push(Candidate {
                 range: second.range(),
-                parsed: month(&c["m2"], y),
+                parsed: month(&c[m2], y),
                 years: None,
             });
         }
@@ -217,28 +226,30 @@ impl DateExtractor {
             }
         }
         // `năm YYYY`, kept for the spans below too.
+        let [year_all, y] = group_indices(&self.year, ["all", "y"]);
         let years: Vec<Captures> =
             captures_after(&self.year, text, Before::NotWord, "all").collect();
         for c in &years {
             cands.push(Candidate {
-                range: whole(c),
-                parsed: Ok((c["y"].to_string(), Precision::Year)),
+                range: whole(c, year_all),
+                parsed: Ok((c[y].to_string(), Precision::Year)),
                 years: None,
             });
         }
 
         // Spans of years: `2013 - 2023` (standing alone, the second year
         // later than the first) and `năm 2012 đến 2018`.
+        let [all, y1, y2] = group_indices(&self.year_span, ["all", "y1", "y2"]);
         let mut spans: Vec<(Range<usize>, &str, &str)> = self
             .year_span
             .captures_iter(text)
-            .filter(|c| standalone(text, &whole(c)))
-            .filter_map(|c| Some((whole(&c), c.name("y1")?.as_str(), c.name("y2")?.as_str())))
+            .filter(|c| standalone(text, &whole(c, all)))
+            .filter_map(|c| Some((whole(&c, all), c.get(y1)?.as_str(), c.get(y2)?.as_str())))
             .collect();
         // `năm 2012 đến 2018`: read on from each `năm YYYY` found above
         // rather than with one more pass of a regex over the whole text.
         for c in &years {
-            let r = whole(c);
+            let r = whole(c, year_all);
             if let Some((end, y2)) = year_after_den(text, r.end) {
                 spans.push((r.start..end, &text[r.end - 4..r.end], y2));
             }
@@ -316,12 +327,10 @@ fn year_after_den(text: &str, end: usize) -> Option<(usize, &str)> {
     standalone_year.then(|| (at + 4, &text[at..at + 4]))
 }
 
-/// The date's own range: the `all` group when the regex spells out word
-/// boundaries around it, else the whole match.
-fn whole(c: &Captures) -> Range<usize> {
-    c.name("all")
-        .or_else(|| c.get(0))
-        .map_or(0..0, |m| m.range())
+/// The date's own range: the `all` group (index `all`) when the regex
+/// spells out word boundaries around it, else the whole match.
+fn whole(c: &Captures, all: usize) -> Range<usize> {
+    c.get(all).or_else(|| c.get(0)).map_or(0..0, |m| m.range())
 }
 
 /// Not glued to other digits, letters or separators (`1.212/1.273`, `QL10/2`).

@@ -685,8 +685,9 @@ impl LegalExtractor {
     /// `Thông tư 23`, `Chỉ thị số 07`: a type word and a bare number.
     fn short_references(&self, text: &str, map: &OffsetMap, claims: &Claims) -> Vec<Found> {
         let mut out = Vec::new();
+        let (type_group, num_group) = (self.short.group("type"), self.short.group("num"));
         for caps in self.short.captures_after(text, Before::NotLetter, "num") {
-            let (Some(ty), Some(num)) = (caps.name("type"), caps.name("num")) else {
+            let (Some(ty), Some(num)) = (caps.get(type_group), caps.get(num_group)) else {
                 continue;
             };
             let range = ty.start()..num.end();

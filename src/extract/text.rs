@@ -208,10 +208,11 @@ pub(crate) fn captures_after<'r, 't>(
 where
     't: 'r,
 {
+    let group = group_index(re, group);
     allowed(text, before, move |pos| {
         let c = re.captures_at(text, pos)?;
         let whole = c.get(0)?.range();
-        let end = c.name(group).map_or(whole.end, |m| m.end());
+        let end = c.get(group).map_or(whole.end, |m| m.end());
         Some((whole.start, end, c))
     })
 }
@@ -332,6 +333,11 @@ pub(crate) fn group_index(re: &regex::Regex, name: &str) -> usize {
         .unwrap_or(usize::MAX)
 }
 
+/// [`group_index`] of each of `names`.
+pub(crate) fn group_indices<const N: usize>(re: &regex::Regex, names: [&str; N]) -> [usize; N] {
+    names.map(|n| group_index(re, n))
+}
+
 /// What [`captures_after`] finds with a regex, for a regex whose matches
 /// can only start at `starts` (ascending byte offsets): `anchored` is that
 /// regex behind a `^`, tried at each start `before` allows that the last
@@ -443,6 +449,7 @@ impl Split {
     where
         't: 'r,
     {
+        let group = self.group(group);
         allowed(text, before, move |pos| {
             // A match the splitter cannot read is skipped, not a stop.
             let mut at = pos;
@@ -453,12 +460,17 @@ impl Split {
                         caps,
                         at: m.start(),
                     };
-                    let end = groups.name(group).map_or(m.end(), |g| g.end());
+                    let end = groups.get(group).map_or(m.end(), |g| g.end());
                     return Some((m.start(), end, groups));
                 }
                 at = m.start() + char_at(text, m.start()).map_or(1, char::len_utf8);
             }
         })
+    }
+
+    /// The index of the splitter's group `name`, for [`Groups::get`].
+    pub(crate) fn group(&self, name: &str) -> usize {
+        group_index(&self.split, name)
     }
 
     /// The regex that finds the matches.
