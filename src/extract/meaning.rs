@@ -55,14 +55,30 @@ struct Phrases {
     max_words: usize,
     /// Longest phrase, in bytes.
     max_len: usize,
-    /// The first word of every phrase: most words start none, and one
-    /// lookup says so.
-    first_words: KeySet,
+    /// The first word of every phrase, with the word counts of the phrases
+    /// it starts (see [`WordCounts`]): most words start none, and one
+    /// lookup says so; for the rest only phrases of those lengths are
+    /// looked up.
+    first_words: WordCounts,
+    /// The last word of every phrase, likewise.
+    last_words: WordCounts,
 }
 
 /// A set of short vocabulary keys, hashed with FNV-1a (every number in a
 /// report looks up the words around it).
 type KeySet = std::collections::HashSet<String, FnvBuild>;
+
+/// A word → the word counts of the phrases it starts (or ends), as bits:
+/// bit `n - 1` for `n` words. A phrase of more than 64 words sets them all.
+type WordCounts = std::collections::HashMap<String, u64, FnvBuild>;
+
+/// The bit of [`WordCounts`] for a phrase of `n` words.
+fn count_bit(n: usize) -> u64 {
+    match n {
+        1..=64 => 1 << (n - 1),
+        _ => u64::MAX,
+    }
+}
 
 impl Phrases {
     fn new(phrases: &[String]) -> Phrases {
@@ -73,16 +89,21 @@ impl Phrases {
             .collect();
         let max_words = keys.iter().map(|k| k.split(' ').count()).max().unwrap_or(0);
         let max_len = keys.iter().map(String::len).max().unwrap_or(0);
-        let first_words = keys
-            .iter()
-            .filter_map(|k| k.split(' ').next())
-            .map(str::to_string)
-            .collect();
+        let (mut first_words, mut last_words) = (WordCounts::default(), WordCounts::default());
+        for k in &keys {
+            let bit = count_bit(k.split(' ').count());
+            let (first, last) = (k.split(' ').next(), k.split(' ').next_back());
+            if let (Some(first), Some(last)) = (first, last) {
+                *first_words.entry(first.to_string()).or_default() |= bit;
+                *last_words.entry(last.to_string()).or_default() |= bit;
+            }
+        }
         Phrases {
             keys,
             max_words,
             max_len,
             first_words,
+            last_words,
         }
     }
 
@@ -90,12 +111,19 @@ impl Phrases {
     /// vowel pair whose tone may sit on either vowel (`oa`, `oe`, `uy`) is
     /// there; only then is the full canonical key worth its cost.
     fn contains(&self, s: &str) -> bool {
-        self.lookup(&self.keys, s)
+        self.find(s, |k| self.keys.contains(k).then_some(()))
+            .is_some()
     }
 
-    fn lookup(&self, set: &KeySet, s: &str) -> bool {
+    /// The word counts of the phrases `word` starts or ends (0 for none).
+    fn counts(&self, map: &WordCounts, word: &str) -> u64 {
+        self.find(word, |k| map.get(k).copied()).unwrap_or(0)
+    }
+
+    /// What `get` gives for the key of `s`.
+    fn find<T>(&self, s: &str, get: impl Fn(&str) -> Option<T>) -> Option<T> {
         if s.len() > self.max_len * 2 {
-            return false;
+            return None;
         }
         // Lower-cased on the stack: this runs for the words around every number.
         let mut buf = [0u8; 256];
@@ -106,18 +134,18 @@ impl Phrases {
             let lowered =
                 quick_lowercase(c).and_then(|c| Some((c, buf.get_mut(n..n + c.len_utf8())?)));
             let Some((c, slot)) = lowered else {
-                return Self::contains_lower(set, s, &s.to_lowercase());
+                return Self::find_lower(s, &s.to_lowercase(), get);
             };
             n += c.encode_utf8(slot).len();
         }
         match std::str::from_utf8(&buf[..n]) {
-            Ok(lower) => Self::contains_lower(set, s, lower),
-            Err(_) => set.contains(&key(s)),
+            Ok(lower) => Self::find_lower(s, lower, get),
+            Err(_) => get(&key(s)),
         }
     }
 
-    /// Whether `s`, lower-cased as `lower`, is in `set`.
-    fn contains_lower(set: &KeySet, s: &str, lower: &str) -> bool {
+    /// What `get` gives for the key of `s`, lower-cased as `lower`.
+    fn find_lower<T>(s: &str, lower: &str, get: impl Fn(&str) -> Option<T>) -> Option<T> {
         // Single spaces between words are already the key's spacing. (A
         // byte scan: `str::contains` sets up a substring search per call.)
         let b = lower.as_bytes();
@@ -125,9 +153,9 @@ impl Phrases {
             b.iter().any(|&c| c == b'\t' || c == b'\n') || b.windows(2).any(|w| w == b"  ");
         let simple = !spacing && !has_tone_pair(lower);
         if simple {
-            set.contains(lower)
+            get(lower)
         } else {
-            set.contains(&key(s))
+            get(&key(s))
         }
     }
 
@@ -136,14 +164,21 @@ impl Phrases {
     fn at(&self, text: &str, pos: usize) -> Option<usize> {
         // Most words start no phrase: one lookup of the first says so.
         let first = word_end(text, pos);
-        if first == pos || !self.lookup(&self.first_words, &text[pos..first]) {
+        if first == pos {
+            return None;
+        }
+        let counts = self.counts(&self.first_words, &text[pos..first]);
+        if counts == 0 {
             return None;
         }
         let words = words_from(text, pos, self.max_words);
-        (1..=words.len()).rev().find_map(|n| {
-            let end = words[n - 1];
-            self.contains(&text[pos..end]).then_some(end)
-        })
+        (1..=words.len())
+            .rev()
+            .filter(|&n| counts & count_bit(n) != 0)
+            .find_map(|n| {
+                let end = words[n - 1];
+                self.contains(&text[pos..end]).then_some(end)
+            })
     }
 
     /// The longest phrase ending at byte `end` of `text` (no blanks
@@ -163,10 +198,15 @@ impl Phrases {
             }
             i = b;
         }
+        let counts = match starts.first() {
+            Some(&last) => self.counts(&self.last_words, &text[last..end]),
+            None => 0,
+        };
         // The farthest start first: the longest phrase wins.
-        starts
-            .into_iter()
+        (1..=starts.len())
             .rev()
+            .filter(|&n| counts & count_bit(n) != 0)
+            .map(|n| starts[n - 1])
             .find(|&s| self.contains(&text[s..end]))
     }
 }
@@ -662,6 +702,35 @@ mod tests {
     use crate::record::DateRole;
 
     type Meaning = (String, Option<String>, Option<String>, Option<String>);
+
+    #[test]
+    fn phrases_are_found_at_every_length_their_first_or_last_word_allows() {
+        let long: Vec<String> = (0..70).map(|i| format!("từ{i}")).collect();
+        let vocab: Vec<String> = [
+            "người",
+            "người lao động",
+            "hộ gia đình",
+            "gia đình",
+            &format!("dài {}", long.join(" ")),
+        ]
+        .map(String::from)
+        .to_vec();
+        let p = super::Phrases::new(&vocab);
+        let at = |text: &str| p.at(text, 0).map(|end| text[..end].to_string());
+        let some = |s: &str| Some(s.to_string());
+        assert_eq!(at("Người lao động được"), some("Người lao động"));
+        // Two words after `người` are no phrase: the one-word one is.
+        assert_eq!(at("người dân tộc"), some("người"));
+        assert_eq!(at("gia đình hộ"), some("gia đình"));
+        assert_eq!(at("lao động"), None);
+        // A phrase longer than the 64 lengths the bits hold.
+        let text = format!("dài {} thêm", long.join(" "));
+        assert_eq!(at(&text), some(&text[..text.len() - " thêm".len()]));
+        let before = |text: &str| p.ending_at(text, text.len()).map(|s| text[s..].to_string());
+        assert_eq!(before("của các hộ gia đình"), some("hộ gia đình"));
+        assert_eq!(before("cho người"), some("người"));
+        assert_eq!(before("lao động"), None);
+    }
 
     /// (text, unit, counted, qualifier) of each number.
     fn meaning(text: &str) -> Vec<Meaning> {
