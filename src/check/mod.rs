@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use crate::fnv::FnvBuild;
 use crate::patterns::Patterns;
 use crate::record::{Finding, LegalRef, Severity, Span, Warning};
 pub use registry::{Act, ActStatus, Registry, RegistryError};
@@ -123,11 +124,13 @@ impl Doc {
 pub struct Checker {
     registry: Registry,
     /// Symbol code → the type names that use it, in `doc_types.tsv` order.
-    code_types: HashMap<String, Vec<String>>,
+    code_types: HashMap<String, Vec<String>, FnvBuild>,
     /// Type name → its code (generic words such as `Văn bản` left out).
-    type_code: HashMap<String, String>,
+    type_code: HashMap<String, String, FnvBuild>,
+    /// Type name → its canonical key, keyed once rather than per citation.
+    type_keys: HashMap<String, String, FnvBuild>,
     /// Codes whose numbers normally carry their year.
-    year_codes: HashSet<String>,
+    year_codes: HashSet<String, FnvBuild>,
 }
 
 /// What to check beyond the per-document findings stored in records.
@@ -139,7 +142,7 @@ pub struct Options {
 
 impl Checker {
     pub fn new(p: &Patterns) -> Checker {
-        let mut code_types: HashMap<String, Vec<String>> = HashMap::new();
+        let mut code_types: HashMap<String, Vec<String>, FnvBuild> = HashMap::default();
         for t in &p.doc_types {
             code_types
                 .entry(t.code.clone())
@@ -154,6 +157,11 @@ impl Checker {
                 .iter()
                 .filter(|t| !t.generic)
                 .map(|t| (t.name.clone(), t.code.clone()))
+                .collect(),
+            type_keys: p
+                .doc_types
+                .iter()
+                .map(|t| (t.name.clone(), crate::normalize::canonical_key(&t.name)))
                 .collect(),
             year_codes: p
                 .doc_types
@@ -321,8 +329,11 @@ impl Checker {
                         let end = last.as_ptr() as usize - c.text.as_ptr() as usize + last.len();
                         &c.text[..end]
                     });
-                crate::normalize::canonical_key(head)
-                    .starts_with(&crate::normalize::canonical_key(ty))
+                let ty_key = match self.type_keys.get(ty) {
+                    Some(k) => std::borrow::Cow::Borrowed(k.as_str()),
+                    None => std::borrow::Cow::Owned(crate::normalize::canonical_key(ty)),
+                };
+                crate::normalize::canonical_key(head).starts_with(ty_key.as_ref())
             };
             let expected = self.type_code.get(ty);
             if let (true, Some(names), Some(expected)) =

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use crate::fnv::FnvBuild;
 use crate::normalize::normalize_str;
 
 /// The built-in registry.
@@ -84,7 +85,7 @@ pub struct Act {
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
     acts: Vec<Act>,
-    by_id: HashMap<String, usize>,
+    by_id: HashMap<String, usize, FnvBuild>,
 }
 
 impl Registry {

@@ -17,6 +17,7 @@ use super::text::{
 };
 use super::{Claims, Entities};
 use crate::error::PatternError;
+use crate::fnv::FnvBuild;
 use crate::normalize::syllable::{place_tones, TonePlacement};
 use crate::normalize::OffsetMap;
 use crate::patterns::Patterns;
@@ -65,12 +66,12 @@ pub(crate) struct LegalExtractor {
     short: Split,
     list_gap: Regex,
     /// lower-cased type phrase → canonical type name
-    type_names: HashMap<String, String>,
+    type_names: HashMap<String, String, FnvBuild>,
     /// symbol code → canonical type name (`NĐ` → `Nghị định`)
-    code_types: HashMap<String, String>,
+    code_types: HashMap<String, String, FnvBuild>,
     issuer_name: Regex,
     /// lower-cased variant or name → canonical issuer name
-    issuer_names: HashMap<String, String>,
+    issuer_names: HashMap<String, String, FnvBuild>,
     /// (lower-cased phrase, relation, position), longest phrase first.
     relations: Vec<(String, String, String)>,
     /// The length of the longest relation phrase, in characters.
@@ -284,7 +285,7 @@ impl LegalExtractor {
         let date = r"ngày\s+(?:(?P<d1>[0-9]{1,2})\s*[/.-]\s*(?P<m1>[0-9]{1,2})\s*[/.-]\s*(?P<y1>[0-9]{4}|[0-9]{2})|(?P<d2>[0-9]{1,2})\s+tháng\s+(?P<m2>[0-9]{1,2})\s+năm\s+(?P<y2>[0-9]{4}))";
 
         let mut issuer_phrases: Vec<&str> = Vec::new();
-        let mut issuer_names = HashMap::new();
+        let mut issuer_names: HashMap<String, String, FnvBuild> = HashMap::default();
         for i in &p.issuers {
             issuer_phrases.push(&i.name);
             issuer_names.insert(key(&i.name), i.name.clone());
