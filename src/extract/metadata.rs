@@ -635,7 +635,11 @@ fn strip_emphasis(s: &str) -> &str {
 
 /// `Số:`, `ngày`, `tháng`: a label whose value follows after a blank.
 fn awaits_value(cell: &str) -> bool {
-    let lower = cell.to_lowercase();
+    // Only the end is compared, so only the end is lower-cased (a header
+    // cell can be a whole paragraph). Every character these labels' lower
+    // case can come from lower-cases to one character.
+    let tail = cell.char_indices().rev().nth(7).map_or(0, |(i, _)| i);
+    let lower = cell[tail..].to_lowercase();
     lower.ends_with("số:") || lower.ends_with("ngày") || lower.ends_with("tháng")
 }
 
@@ -707,6 +711,23 @@ fn assign_sections(outline: &[Heading], out: &mut Entities) {
 mod tests {
     use crate::extract::tests::extract;
     use crate::record::Metadata;
+
+    #[test]
+    fn a_label_awaiting_its_value_is_read_at_the_end_of_a_cell_of_any_length() {
+        let long = "Ủy ban nhân dân tỉnh báo cáo kết quả thực hiện ".repeat(20);
+        for (cell, awaits) in [
+            ("Số:", true),
+            ("SỐ:", true),
+            ("Lào Cai, NGÀY", true),
+            (&*format!("{long}tháng"), true),
+            (&*format!("{long}THÁNG"), true),
+            ("tháng 6", false),
+            (&*format!("{long}ngày 5"), false),
+            ("", false),
+        ] {
+            assert_eq!(super::awaits_value(cell), awaits, "{cell:?}");
+        }
+    }
 
     fn meta(text: &str) -> Metadata {
         extract(text).metadata
