@@ -11,6 +11,12 @@
 # compare ratios between runs (DOCX/TXT is printed), not absolute numbers
 # across machines.
 #
+# Each vanban setting also gets files per CPU-second (the median of user +
+# system time): the work one core does while it runs. Wall-clock time on a
+# shared machine also counts the time other users' load kept the process
+# off a core; CPU time does not (it still moves with the host's clock
+# speed and caches). At all jobs it includes rayon's idle threads spinning.
+#
 # Usage: bench/throughput.sh [COPIES=200] [RUNS=5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,14 +36,13 @@ done
 cores=$(nproc)
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-measure() { # $1 = folder, $2 = jobs; prints the median seconds
+measure() { # $1 = folder, $2 = jobs; prints the median wall and CPU seconds
+  local TIMEFORMAT='%R %U %S' times="$work/times"
+  : > "$times"
   for _ in $(seq 1 "$runs"); do
-    local t0 t1
-    t0=$(date +%s.%N)
-    "$bin" extract -q -j "$2" "$1" -o "$work/out.jsonl"
-    t1=$(date +%s.%N)
-    echo "$t1 - $t0" | bc -l
-  done | median
+    { time "$bin" extract -q -j "$2" "$1" -o "$work/out.jsonl"; } 2>> "$times"
+  done
+  echo "$(awk '{print $1}' "$times" | median) $(awk '{print $2 + $3}' "$times" | median)"
 }
 
 declare -A rate
@@ -45,13 +50,14 @@ for ext in txt docx pdf; do
   files=$(find "$work/$ext" -name "*.$ext" | wc -l)
   bytes=$(cat "$work/$ext"/*."$ext" | wc -c)
   echo "vanban throughput, $ext: $files files, $((bytes / 1024)) KiB, median of $runs runs, $cores cores"
-  s1=$(measure "$work/$ext" 1)
-  sn=$(measure "$work/$ext" "$cores")
+  read -r s1 c1 < <(measure "$work/$ext" 1)
+  read -r sn cn < <(measure "$work/$ext" "$cores")
   rate[$ext,1]=$(echo "$files/$s1" | bc -l)
   rate[$ext,n]=$(echo "$files/$sn" | bc -l)
   printf '  -j 1       : %8.1f files/s  %6.2f MiB/s  (%.3f s)\n' "${rate[$ext,1]}" "$(echo "$bytes/$s1/1048576" | bc -l)" "$s1"
   printf '  -j %-7s : %8.1f files/s  %6.2f MiB/s  (%.3f s)\n' "$cores" "${rate[$ext,n]}" "$(echo "$bytes/$sn/1048576" | bc -l)" "$sn"
   printf '  speed-up   : %.2fx on %s cores (%.1f files/s per core at all jobs)\n' "$(echo "$s1/$sn" | bc -l)" "$cores" "$(echo "$files/$sn/$cores" | bc -l)"
+  printf '  CPU time   : %.1f files per CPU-second at -j 1, %.1f at -j %s (%.3f s, %.3f s)\n' "$(echo "$files/$c1" | bc -l)" "$(echo "$files/$cn" | bc -l)" "$cores" "$c1" "$cn"
 done
 printf 'DOCX/TXT files/s: %.2f at -j 1, %.2f at -j %s\n' "$(echo "${rate[docx,1]}/${rate[txt,1]}" | bc -l)" "$(echo "${rate[docx,n]}/${rate[txt,n]}" | bc -l)" "$cores"
 printf 'PDF/TXT files/s: %.2f at -j 1, %.2f at -j %s\n' "$(echo "${rate[pdf,1]}/${rate[txt,1]}" | bc -l)" "$(echo "${rate[pdf,n]}/${rate[txt,n]}" | bc -l)" "$cores"
