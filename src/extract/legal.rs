@@ -13,7 +13,7 @@ use regex::Regex;
 
 use super::text::{
     after, alternation, before, capitalized_alternation, captures_at_starts, char_at, compile,
-    group_index, key, next_digit, Before, Split, WORD_END,
+    group_index, next_digit, Before, Names, Split, WORD_END,
 };
 use super::{Claims, Entities};
 use crate::error::PatternError;
@@ -66,12 +66,12 @@ pub(crate) struct LegalExtractor {
     short: Split,
     list_gap: Regex,
     /// lower-cased type phrase → canonical type name
-    type_names: HashMap<String, String, FnvBuild>,
+    type_names: Names,
     /// symbol code → canonical type name (`NĐ` → `Nghị định`)
     code_types: HashMap<String, String, FnvBuild>,
     issuer_name: Regex,
     /// lower-cased variant or name → canonical issuer name
-    issuer_names: HashMap<String, String, FnvBuild>,
+    issuer_names: Names,
     /// (lower-cased phrase, relation, position), longest phrase first.
     relations: Vec<(String, String, String)>,
     /// The length of the longest relation phrase, in characters.
@@ -285,15 +285,16 @@ impl LegalExtractor {
         let date = r"ngày\s+(?:(?P<d1>[0-9]{1,2})\s*[/.-]\s*(?P<m1>[0-9]{1,2})\s*[/.-]\s*(?P<y1>[0-9]{4}|[0-9]{2})|(?P<d2>[0-9]{1,2})\s+tháng\s+(?P<m2>[0-9]{1,2})\s+năm\s+(?P<y2>[0-9]{4}))";
 
         let mut issuer_phrases: Vec<&str> = Vec::new();
-        let mut issuer_names: HashMap<String, String, FnvBuild> = HashMap::default();
+        let mut issuer_pairs: Vec<(&str, &str)> = Vec::new();
         for i in &p.issuers {
             issuer_phrases.push(&i.name);
-            issuer_names.insert(key(&i.name), i.name.clone());
+            issuer_pairs.push((&i.name, &i.name));
             for v in &i.variants {
                 issuer_phrases.push(v);
-                issuer_names.insert(key(v), i.name.clone());
+                issuer_pairs.push((v, &i.name));
             }
         }
+        let issuer_names = Names::new(issuer_pairs);
         // `(?:$|\W)` is `\b` after a name (they all end in a letter) but keeps the
         // regex on the fast engines, which give up on a Unicode `\b`.
         let issuer_name = format!(r"(?i)^(?P<name>{})(?:$|\W)", alternation(issuer_phrases));
@@ -336,11 +337,11 @@ impl LegalExtractor {
             tail_of: compile("legal issuer", r"^[ \t]*,?\s*của\s+")?,
             short: Split::new("doc_types.tsv", &short, &short_split)?,
             list_gap: compile("legal list", r"^[\s,;:]*(?:và\s*)?$")?,
-            type_names: p
-                .doc_types
-                .iter()
-                .map(|t| (key(&t.name), t.name.clone()))
-                .collect(),
+            type_names: Names::new(
+                p.doc_types
+                    .iter()
+                    .map(|t| (t.name.as_str(), t.name.as_str())),
+            ),
             code_types: p
                 .doc_types
                 .iter()
@@ -553,7 +554,7 @@ impl LegalExtractor {
     /// it (`Nghị định số `, `Luật Giá số `): where it starts in `window`, and
     /// its canonical name.
     fn type_word_before(&self, window: &str) -> Option<(usize, Option<String>)> {
-        let name = |t: &str| self.type_names.get(&key(t)).cloned();
+        let name = |t: &str| self.type_names.get(t).cloned();
         if let Some(t) = self.type_word_range(window) {
             return Some((t.start, name(&window[t])));
         }
@@ -638,7 +639,7 @@ impl LegalExtractor {
         let phrase = s[..end].split_whitespace().collect::<Vec<_>>().join(" ");
         // Expand a leading abbreviation: `UBND tỉnh` → `Ủy ban nhân dân tỉnh`.
         let name = match self.known_issuer(&phrase) {
-            Some(m) => match self.issuer_names.get(&key(m)) {
+            Some(m) => match self.issuer_names.get(m) {
                 Some(canon) => format!("{canon}{}", &phrase[m.len()..]),
                 None => phrase,
             },
@@ -707,7 +708,7 @@ impl LegalExtractor {
                     text: text[range.clone()].to_string(),
                     span: map.span(range.start, range.end),
                     id: None,
-                    doc_type: self.type_names.get(&key(ty.as_str())).cloned(),
+                    doc_type: self.type_names.get(ty.as_str()).cloned(),
                     number: pad_number(num.as_str()),
                     year: None,
                     symbol: None,

@@ -160,6 +160,52 @@ pub(crate) fn key(s: &str) -> String {
     crate::normalize::canonical_key(s)
 }
 
+/// Canonical names by the [`key`] of a phrase, for phrases found in the
+/// text (type words, issuers). Keying costs about 1,700 instructions and
+/// runs at every citation, so the spellings documents mostly use (as
+/// listed, all small, all capitals, first letter capital) are also looked
+/// up as written; each gives what its key gives.
+pub(crate) struct Names {
+    by_key: std::collections::HashMap<String, String, crate::fnv::FnvBuild>,
+    as_written: std::collections::HashMap<String, String, crate::fnv::FnvBuild>,
+}
+
+impl Names {
+    /// `(phrase, canonical name)` pairs; a later pair with the same key wins.
+    pub(crate) fn new<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Names {
+        let pairs: Vec<(&str, &str)> = pairs.into_iter().collect();
+        let by_key: std::collections::HashMap<String, String, crate::fnv::FnvBuild> = pairs
+            .iter()
+            .map(|(phrase, name)| (key(phrase), name.to_string()))
+            .collect();
+        let mut as_written = std::collections::HashMap::default();
+        for (phrase, _) in &pairs {
+            let mut first_up = String::with_capacity(phrase.len());
+            let mut chars = phrase.chars();
+            first_up.extend(chars.next().into_iter().flat_map(char::to_uppercase));
+            first_up.push_str(chars.as_str());
+            for spelling in [
+                phrase.to_string(),
+                phrase.to_lowercase(),
+                phrase.to_uppercase(),
+                first_up,
+            ] {
+                if let Some(name) = by_key.get(&key(&spelling)) {
+                    as_written.insert(spelling, name.clone());
+                }
+            }
+        }
+        Names { by_key, as_written }
+    }
+
+    /// The canonical name of `phrase`.
+    pub(crate) fn get(&self, phrase: &str) -> Option<&String> {
+        self.as_written
+            .get(phrase)
+            .or_else(|| self.by_key.get(&key(phrase)))
+    }
+}
+
 /// What may stand right before a match of a whole-document regex, checked by
 /// [`captures_after`] in place of a leading `(?:^|[^…])` in the regex.
 #[derive(Clone, Copy)]
@@ -483,6 +529,44 @@ impl Split {
 #[cfg(test)]
 mod tests {
     use super::{captures_after, Before};
+
+    #[test]
+    fn names_found_as_written_are_the_names_their_keys_give() {
+        let p = crate::patterns::Patterns::embedded().expect("embedded patterns");
+        let mut pairs: Vec<(&str, &str)> = Vec::new();
+        for i in &p.issuers {
+            pairs.push((&i.name, &i.name));
+            pairs.extend(i.variants.iter().map(|v| (v.as_str(), i.name.as_str())));
+        }
+        pairs.extend(
+            p.doc_types
+                .iter()
+                .map(|t| (t.name.as_str(), t.name.as_str())),
+        );
+        let names = super::Names::new(pairs.iter().copied());
+        let by_key: std::collections::HashMap<String, &str> = pairs
+            .iter()
+            .map(|(phrase, name)| (super::key(phrase), *name))
+            .collect();
+        let mut checked = 0;
+        for (phrase, _) in &pairs {
+            let decomposed: String =
+                unicode_normalization::UnicodeNormalization::nfd(*phrase).collect();
+            for s in [
+                phrase.to_string(),
+                phrase.to_uppercase(),
+                phrase.to_lowercase(),
+                decomposed,
+                phrase.replace("Ủy", "Uỷ").replace("hòa", "hoà"),
+                format!("{phrase}  x"),
+            ] {
+                let want = by_key.get(&super::key(&s)).copied();
+                assert_eq!(names.get(&s).map(String::as_str), want, "{s:?}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 100, "{checked}");
+    }
 
     fn found(re: &str, text: &str, before: Before) -> Vec<String> {
         let re = regex::Regex::new(re).expect("test regex");
