@@ -78,12 +78,12 @@ pub(crate) struct LegalExtractor {
     tail_of: Regex,
     short: Split,
     list_gap: Regex,
-    /// lower-cased type phrase → canonical type name
+    /// type phrase (by its key) → canonical type name
     type_names: Names,
     /// symbol code → canonical type name (`NĐ` → `Nghị định`)
     code_types: HashMap<String, String, FnvBuild>,
     issuer_name: Regex,
-    /// lower-cased variant or name → canonical issuer name
+    /// issuer name or variant (by its key) → canonical issuer name
     issuer_names: Names,
     /// (lower-cased phrase, relation, position), longest phrase first.
     relations: Vec<(String, String, String)>,
