@@ -36,7 +36,11 @@ pub(crate) fn whole(
             }
             if out.len() == out.capacity() {
                 // Doubling, but never far past the cap.
-                out.reserve(out.len().max(32 << 10).min(cap + 1 - out.len()));
+                out.reserve(
+                    out.len()
+                        .max(32 << 10)
+                        .min(cap.saturating_add(1) - out.len()),
+                );
             }
             let input = usize::try_from(z.total_in())
                 .ok()
