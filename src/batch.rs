@@ -57,8 +57,14 @@ pub struct TextOf {
 
 impl Pipeline {
     pub fn new(patterns: &Patterns) -> Result<Pipeline, PatternError> {
+        Self::with_jobs(patterns, 1)
+    }
+
+    /// A pipeline for a run on `jobs` threads: with more than one, its
+    /// regexes are compiled on two ([`Extractor::with_threads`]).
+    pub fn with_jobs(patterns: &Patterns, jobs: usize) -> Result<Pipeline, PatternError> {
         Ok(Pipeline {
-            extractor: Extractor::new(patterns)?,
+            extractor: Extractor::with_threads(patterns, jobs)?,
             max_bytes: DEFAULT_MAX_BYTES,
             encoding: None,
         })

@@ -473,7 +473,7 @@ fn check(patterns: &Patterns, args: CheckArgs) -> Result<u8> {
             })
             .with_context(|| format!("reading records from {}", url.display()))?;
     } else {
-        let pipeline = Pipeline::new(patterns)?;
+        let pipeline = Pipeline::with_jobs(patterns, default_jobs(args.jobs))?;
         let (files, problems) = inputs(&args.paths)?;
         for p in &problems {
             eprintln!("vanban: warning: {}: {}", p.path.display(), p.error);
@@ -575,7 +575,8 @@ fn inputs(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<batch::InputProblem>)>
 }
 
 fn extract(patterns: &Patterns, args: ExtractArgs) -> Result<u8> {
-    let mut pipeline = Pipeline::new(patterns)?;
+    let jobs = default_jobs(args.jobs);
+    let mut pipeline = Pipeline::with_jobs(patterns, jobs)?;
     pipeline.max_bytes = args.max_bytes;
     pipeline.encoding = args.encoding;
     let (mut files, problems) = inputs(&args.paths)?;
@@ -590,7 +591,6 @@ fn extract(patterns: &Patterns, args: ExtractArgs) -> Result<u8> {
         }
         None => JsonLines::stdout(),
     };
-    let jobs = default_jobs(args.jobs);
     let mut progress = Progress::new(args.quiet, files.len());
     let summary = batch::run(
         &pipeline,
@@ -629,7 +629,7 @@ fn extract(patterns: &Patterns, args: ExtractArgs) -> Result<u8> {
 
 fn evaluate(patterns: &Patterns, args: EvalArgs) -> Result<u8> {
     let gold = eval::load_gold(&args.gold)?;
-    let pipeline = Pipeline::new(patterns)?;
+    let pipeline = Pipeline::with_jobs(patterns, default_jobs(args.jobs))?;
     let (files, problems) = inputs(&args.paths)?;
     for p in &problems {
         eprintln!("vanban: warning: {}: {}", p.path.display(), p.error);
@@ -728,7 +728,8 @@ fn open_db(spec: &str) -> Result<(DbUrl, Box<dyn db::Store>)> {
 }
 
 fn ingest(patterns: &Patterns, args: IngestArgs) -> Result<u8> {
-    let mut pipeline = Pipeline::new(patterns)?;
+    let jobs = default_jobs(args.jobs);
+    let mut pipeline = Pipeline::with_jobs(patterns, jobs)?;
     pipeline.max_bytes = args.max_bytes;
     let shard = args
         .shard
@@ -744,7 +745,6 @@ fn ingest(patterns: &Patterns, args: IngestArgs) -> Result<u8> {
         files.retain(|f| shard.owns(f, &args.paths));
     }
     let (url, mut store) = open_db(&args.db.db)?;
-    let jobs = default_jobs(args.jobs);
     let mut progress = Progress::new(args.quiet, files.len());
     let opts = batch::IngestOptions {
         jobs,
@@ -834,7 +834,7 @@ fn seconds(flag: &str, s: f64) -> Result<Duration> {
 }
 
 fn watch(patterns: &Patterns, args: WatchArgs) -> Result<u8> {
-    let mut pipeline = Pipeline::new(patterns)?;
+    let mut pipeline = Pipeline::with_jobs(patterns, default_jobs(args.jobs))?;
     pipeline.max_bytes = args.max_bytes;
     let poll = match args.poll {
         Some(s) if s > 0.0 => Some(seconds("--poll", s)?),
