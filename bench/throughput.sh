@@ -17,6 +17,9 @@
 # off a core; CPU time does not (it still moves with the host's clock
 # speed and caches). At all jobs it includes rayon's idle threads spinning.
 #
+# PDFs are also timed through lopdf alone (load and inflate), the floor
+# issue 3 measured its target against.
+#
 # Usage: bench/throughput.sh [COPIES=200] [RUNS=5]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -88,3 +91,12 @@ if command -v pdftotext >/dev/null; then
 else
   echo "  pdftotext not installed: no peer row (apt-get install poppler-utils)"
 fi
+
+# The floor under the PDF reader: lopdf loading each file and inflating every
+# stream, one thread, nothing else (examples/lopdf_floor.rs). Issue 3 set its
+# 300 files/s per core against this running at about 1,000: the ratio of
+# vanban's rate to it is what to compare across hosts and runs, since the
+# host's speed moves both alike.
+cargo build --release --quiet --example lopdf_floor
+floor=$(target/release/examples/lopdf_floor "$work/pdf" "$runs" | awk '{print $1}')
+printf '  lopdf load + inflate -j 1 : %8.1f files/s; vanban -j 1 runs at %.2f of it (issue 3: 300/1000 = 0.30)\n' "$floor" "$(echo "${rate[pdf,1]}/$floor" | bc -l)"
