@@ -64,13 +64,7 @@ pub(crate) struct NumberBytes {
 /// All extractors, compiled once and shared by every worker thread.
 pub struct Extractor {
     legal: legal::LegalExtractor,
-    named_laws: named_laws::NamedLawExtractor,
-    dates: dates::DateExtractor,
-    percentages: percentages::PercentExtractor,
-    numbers: numbers::NumberExtractor,
-    meaning: meaning::MeaningExtractor,
-    metadata: metadata::MetadataExtractor,
-    checker: crate::check::Checker,
+    others: Others,
 }
 
 /// Every extractor but the legal one, which is built beside them.
@@ -125,25 +119,7 @@ impl Extractor {
                 Ok::<_, PatternError>((legal?, others?))
             })?
         };
-        let Others {
-            named_laws,
-            dates,
-            percentages,
-            numbers,
-            meaning,
-            metadata,
-            checker,
-        } = others;
-        Ok(Extractor {
-            legal,
-            named_laws,
-            dates,
-            percentages,
-            numbers,
-            meaning,
-            metadata,
-            checker,
-        })
+        Ok(Extractor { legal, others })
     }
 
     /// Runs every extractor over a normalized document.
@@ -156,18 +132,22 @@ impl Extractor {
         self.legal.extract(text, &map, &mut claims, &mut out);
         claims.seal();
         // Acts named without a number; a numbered one is claimed above.
-        self.named_laws.extract(text, &map, &claims, &mut out);
-        self.dates.extract(text, &map, &mut claims, &mut out);
+        self.others
+            .named_laws
+            .extract(text, &map, &claims, &mut out);
+        self.others.dates.extract(text, &map, &mut claims, &mut out);
         claims.seal();
-        self.percentages.extract(text, &map, &mut claims, &mut out);
+        self.others
+            .percentages
+            .extract(text, &map, &mut claims, &mut out);
         claims.seal();
-        self.numbers.extract(text, &map, &claims, &mut out);
+        self.others.numbers.extract(text, &map, &claims, &mut out);
         // What the quantities measure, and whether the document's own
         // arithmetic holds: reads around the entities found above.
-        self.meaning.extract(text, &mut out);
+        self.others.meaning.extract(text, &mut out);
         // Last: metadata reuses the dates and references found above, and
         // gives every entity its section.
-        out.metadata = self.metadata.extract(text, &map, &mut out);
+        out.metadata = self.others.metadata.extract(text, &map, &mut out);
         // What the citations get wrong (src/check); `unknown` and the
         // corpus-wide checks are for `vanban check` only.
         let doc = crate::check::Doc::new(
@@ -177,6 +157,7 @@ impl Extractor {
             &out.warnings,
         );
         let found = self
+            .others
             .checker
             .document(&doc, crate::check::Options::default());
         out.findings.extend(found);
