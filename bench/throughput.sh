@@ -93,7 +93,7 @@ else
 fi
 
 # The floor under the PDF reader: lopdf loading each file and inflating every
-# stream, one thread, nothing else (examples/lopdf_floor.rs). Issue 3 set its
+# stream, one thread, nothing else (bench/lopdf_floor.rs). Issue 3 set its
 # 300 files/s per core against this running at about 1,000: the ratio of
 # vanban's rate to it is what to compare across hosts and runs, since the
 # host's speed moves both alike.

@@ -2,7 +2,8 @@
 //! every stream, nothing else, on one thread. The PDF issue's target
 //! (300 files/s per core) was set against this running at about 1,000
 //! files/s per core, so `bench/throughput.sh` runs it beside vanban to give
-//! the ratio between the two, which the host's speed does not move.
+//! the ratio between the two, which the host's speed moves far less than
+//! either rate.
 //!
 //! Usage: cargo run --release --example lopdf_floor -- DIR [RUNS]
 use std::time::Instant;
