@@ -1,9 +1,8 @@
 //! The floor under the PDF reader: lopdf loading each file and inflating
 //! every stream, nothing else, on one thread. The PDF issue's target
 //! (300 files/s per core) was set against this running at about 1,000
-//! files/s per core, so `bench/throughput.sh` runs it beside vanban to give
-//! the ratio between the two, which the host's speed moves far less than
-//! either rate.
+//! files/s per core, so `bench/throughput.sh` times it in turns with
+//! vanban on the same files and prints vanban's rate as a share of it.
 //!
 //! Usage: cargo run --release --example lopdf_floor -- DIR [RUNS]
 use std::time::Instant;
