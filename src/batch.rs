@@ -464,9 +464,7 @@ pub fn run<T: Send>(
             pool.broadcast(|_| {
                 let _stop = StopOnPanic(window);
                 // Records go to the writer a few at a time: waking it for
-                // each one had it take a worker's core 400 times a run. A
-                // worker sends what it holds before it waits on a full
-                // window, which its records may be what holds back.
+                // each one had it take a worker's core 400 times a run.
                 let mut held = Vec::with_capacity(SEND_EVERY);
                 let send = |held: &mut Vec<_>| {
                     // The writer has stopped on an error.
@@ -474,18 +472,7 @@ pub fn run<T: Send>(
                         window.stop();
                     }
                 };
-                loop {
-                    let i = match window.try_claim() {
-                        Claim::Next(i) => i,
-                        Claim::Full => {
-                            send(&mut held);
-                            match window.claim() {
-                                Some(i) => i,
-                                None => break,
-                            }
-                        }
-                        Claim::Done => break,
-                    };
+                while let Some(i) = window.claim(|| send(&mut held)) {
                     let r = pipeline.process_file(&files[i]);
                     held.push((i, r.status, prepare(r)));
                     if held.len() >= SEND_EVERY {
@@ -559,19 +546,23 @@ impl Window {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The next file to process, without waiting.
-    fn try_claim(&self) -> Claim {
-        self.next(&mut self.lock())
-    }
-
-    /// The next file to process; waits while the window is full. `None`
-    /// when all are claimed or the run has stopped.
-    fn claim(&self) -> Option<usize> {
+    /// The next file to process; `None` when all are claimed or the run
+    /// has stopped. While the window is full it waits, after calling
+    /// `before_waiting` once: a worker hands over the records it holds
+    /// there, since they may be what keeps the window full.
+    fn claim(&self, mut before_waiting: impl FnMut()) -> Option<usize> {
         let mut s = self.lock();
+        let mut handed_over = false;
         loop {
             match self.next(&mut s) {
                 Claim::Next(i) => return Some(i),
                 Claim::Done => return None,
+                Claim::Full if !handed_over => {
+                    drop(s);
+                    before_waiting();
+                    handed_over = true;
+                    s = self.lock();
+                }
                 Claim::Full => s = self.moved.wait(s).unwrap_or_else(|p| p.into_inner()),
             }
         }
@@ -1147,21 +1138,39 @@ mod tests {
     #[test]
     fn workers_wait_while_the_window_is_full_and_go_on_when_a_record_is_written() {
         let window = Window::new(10, 3);
+        let handed_over = std::sync::atomic::AtomicUsize::new(0);
+        let hand_over = || {
+            handed_over.fetch_add(1, Ordering::SeqCst);
+        };
         assert_eq!(
-            [window.claim(), window.claim(), window.claim()],
+            [
+                window.claim(hand_over),
+                window.claim(hand_over),
+                window.claim(hand_over)
+            ],
             [Some(0), Some(1), Some(2)]
+        );
+        assert_eq!(
+            handed_over.load(Ordering::SeqCst),
+            0,
+            "handed over with room left"
         );
         std::thread::scope(|s| {
             let (tx, rx) = mpsc::channel();
             let window = &window;
-            s.spawn(move || tx.send(window.claim()));
+            s.spawn(move || tx.send(window.claim(hand_over)));
             let wait = Duration::from_millis(200);
             assert!(rx.recv_timeout(wait).is_err(), "claimed past a full window");
+            assert_eq!(
+                handed_over.load(Ordering::SeqCst),
+                1,
+                "a worker hands over what it holds once before it waits"
+            );
             window.written(1);
             assert_eq!(rx.recv_timeout(10 * wait), Ok(Some(3)));
         });
         window.stop();
-        assert_eq!(window.claim(), None, "claimed after the run stopped");
+        assert_eq!(window.claim(|| {}), None, "claimed after the run stopped");
     }
 
     #[test]
