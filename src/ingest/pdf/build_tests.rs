@@ -194,6 +194,59 @@ fn two_columns_are_read_one_after_the_other() {
 }
 
 #[test]
+fn a_later_page_keeps_the_columns_of_the_pages_before_it() {
+    // Page 1: two columns of prose. Page 2: the text ends in the left
+    // column and the right one holds a list of recipients, lines too short
+    // to pass for prose on their own. Page 3: three lines, one per side
+    // and one more, too few to find columns in.
+    let prose = |side: &str| {
+        (1..=12)
+            .map(|i| format!("{side}{i:02} cot noi dung day du"))
+            .collect::<Vec<_>>()
+    };
+    let (l1, r1) = (prose("A"), prose("B"));
+    let mut page1 = Vec::new();
+    for i in 0..12 {
+        let y = 700.0 - 12.0 * i as f32;
+        page1.push((50.0, y, l1[i].as_str()));
+        page1.push((330.0, y, r1[i].as_str()));
+    }
+    let l2 = prose("C");
+    let r2: Vec<String> = (1..=8).map(|i| format!("- Noi {i};")).collect();
+    let mut page2 = Vec::new();
+    for (i, l) in l2.iter().enumerate() {
+        page2.push((50.0, 700.0 - 12.0 * i as f32, l.as_str()));
+    }
+    for (i, r) in r2.iter().enumerate() {
+        page2.push((330.0, 700.0 - 12.0 * i as f32, r.as_str()));
+    }
+    let page3 = [
+        (50.0, 700.0, "D01 cot noi dung day du"),
+        (330.0, 700.0, "- Luu: VT."),
+        (50.0, 688.0, "D02 het."),
+    ];
+    let pdf = build(
+        &[&lines(&page1), &lines(&page2), &lines(&page3)],
+        TestFont::Courier,
+    );
+    let text = text_of(&pdf);
+    let pos = |t: &str| {
+        text.find(t)
+            .unwrap_or_else(|| panic!("{t} missing from {text:?}"))
+    };
+    assert!(pos("C12") < pos("- Noi 1;"), "left column first: {text:?}");
+    assert!(pos("- Noi 1;") < pos("- Noi 8;"), "{text:?}");
+    assert!(pos("D02") < pos("- Luu"), "page 3 by columns: {text:?}");
+    // Alone, page 2's right side does not pass for a column: each row
+    // reads across.
+    let alone = text_of(&build(&[&lines(&page2)], TestFont::Courier));
+    assert!(
+        alone.contains("C01 cot noi dung day du\t- Noi 1;"),
+        "{alone:?}"
+    );
+}
+
+#[test]
 fn a_table_row_reads_across_not_down() {
     // Narrow cells side by side are not text columns.
     let mut ls = Vec::new();
@@ -275,6 +328,20 @@ fn identity_h_text_comes_from_the_tounicode_cmap_with_cid_widths() {
         TestFont::Cid(cmap),
     );
     assert_eq!(text_of(&pdf), "Đượ Đượ");
+}
+
+#[test]
+fn a_ligature_glyph_reads_as_its_letters() {
+    // Chromium maps its `fl` ligature glyph to U+FB02 in the ToUnicode.
+    let cmap = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+                1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+                3 beginbfchar <0001> <0053> <0002> <FB02> <0003> <006F> endbfchar\n\
+                endcmap CMapName currentdict /CMap defineresource pop end end";
+    let pdf = build(
+        &[b"BT /F1 10 Tf 72 700 Td <000100020003> Tj ET"],
+        TestFont::Cid(cmap),
+    );
+    assert_eq!(text_of(&pdf), "Sflo");
 }
 
 #[test]

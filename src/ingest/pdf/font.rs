@@ -383,6 +383,7 @@ impl Font {
             // A code with no text still takes its place.
             out.push('\u{FFFD}');
         }
+        expand_ligature(out, start);
         let text = &out[start..];
         let space = text.chars().all(|c| c.is_whitespace() || c == '\u{A0}');
         let width = self.width(code);
@@ -428,4 +429,21 @@ impl Font {
             _ => false,
         }
     }
+}
+
+/// A typographic ligature's text (U+FB00–U+FB06) as its letters: Chromium
+/// and others map a ligature glyph to one of these code points, where the
+/// text typed, and searched for, was `fl`.
+fn expand_ligature(out: &mut String, start: usize) {
+    let letters = match out.get(start..) {
+        Some("\u{FB00}") => "ff",
+        Some("\u{FB01}") => "fi",
+        Some("\u{FB02}") => "fl",
+        Some("\u{FB03}") => "ffi",
+        Some("\u{FB04}") => "ffl",
+        Some("\u{FB05}" | "\u{FB06}") => "st",
+        _ => return,
+    };
+    out.truncate(start);
+    out.push_str(letters);
 }

@@ -11,7 +11,10 @@
 //!   almost nothing crossing it, each side is read top to bottom, left side
 //!   first; lines that span the gutter (titles) cut the page into bands, read
 //!   one after the other. A table's narrow cells do not make columns, so a
-//!   table row still reads across.
+//!   table row still reads across. Once a page of a document has shown
+//!   columns, a later page with a text-free band at the same place keeps
+//!   them even when one side holds only short lines (the last page's list
+//!   of recipients and its signature block).
 //! - Lines: the segments of a column on one baseline, left to right; a gap
 //!   wider than 1.5 em between them becomes a tab (the cells of a header
 //!   table, as the DOCX reader writes them).
@@ -58,8 +61,10 @@ struct Seg {
     size: f32,
 }
 
-/// Lays out one page's glyphs into lines, in reading order.
-pub fn lines(page: &PageText, fonts: &[Font]) -> Vec<Line> {
+/// Lays out one page's glyphs into lines, in reading order. `gutters`
+/// holds the column gutters `(x0, x1)` found on the document's earlier
+/// pages, and gains this page's.
+pub fn lines(page: &PageText, fonts: &[Font], gutters: &mut Vec<(f32, f32)>) -> Vec<Line> {
     // Fonts matter here only for legacy encodings: without one in the
     // document, no glyph needs its font looked up.
     let fonts = if fonts.iter().any(|f| f.legacy.is_some()) {
@@ -76,7 +81,7 @@ pub fn lines(page: &PageText, fonts: &[Font]) -> Vec<Line> {
     };
     let mut groups = Vec::new();
     let all: Vec<usize> = (0..segs.len()).collect();
-    order(&segs, all, 0, &mut groups);
+    order(&segs, all, 0, gutters, &mut groups);
     let mut out = Vec::new();
     let mut text = String::new();
     let mut members: Vec<Seg> = Vec::new();
@@ -335,9 +340,15 @@ pub const SUPERSCRIPT_DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵
 
 /// Splits segments into groups read one after the other: bands cut by
 /// spanning lines, and within a band the columns left to right.
-fn order(segs: &[Seg], mut idx: Vec<usize>, depth: u32, out: &mut Vec<Vec<usize>>) {
+fn order(
+    segs: &[Seg],
+    mut idx: Vec<usize>,
+    depth: u32,
+    gutters: &mut Vec<(f32, f32)>,
+    out: &mut Vec<Vec<usize>>,
+) {
     let gutter = if depth < 3 {
-        find_gutter(segs, &idx)
+        find_gutter(segs, &idx, gutters)
     } else {
         None
     };
@@ -356,17 +367,36 @@ fn order(segs: &[Seg], mut idx: Vec<usize>, depth: u32, out: &mut Vec<Vec<usize>
         } else if s.x0 >= g1 - 0.5 {
             right.push(i);
         } else {
-            order(segs, std::mem::take(&mut left), depth + 1, out);
-            order(segs, std::mem::take(&mut right), depth + 1, out);
+            order(segs, std::mem::take(&mut left), depth + 1, gutters, out);
+            order(segs, std::mem::take(&mut right), depth + 1, gutters, out);
             out.push(vec![i]);
         }
     }
-    order(segs, left, depth + 1, out);
-    order(segs, right, depth + 1, out);
+    order(segs, left, depth + 1, gutters, out);
+    order(segs, right, depth + 1, gutters, out);
 }
 
-/// A vertical band free of text with text columns on both sides.
-fn find_gutter(segs: &[Seg], idx: &[usize]) -> Option<(f32, f32)> {
+/// Most gutters remembered per document (a layout has one or two).
+const MAX_GUTTERS: usize = 8;
+
+/// A vertical band free of text with text columns on both sides: prose on
+/// both sides, or any text where an earlier page had its columns (`gutters`,
+/// which a newly found prose gutter joins).
+fn find_gutter(segs: &[Seg], idx: &[usize], gutters: &mut Vec<(f32, f32)>) -> Option<(f32, f32)> {
+    // A page of few lines (a document's last) is split where an earlier
+    // page had its columns if no line crosses there.
+    for &(k0, k1) in gutters.iter() {
+        let (mut left, mut right) = (false, false);
+        let clean = idx.iter().all(|&i| {
+            let s = &segs[i];
+            left |= s.x1 <= k0 + 0.5;
+            right |= s.x0 >= k1 - 0.5;
+            s.x1 <= k0 + 0.5 || s.x0 >= k1 - 0.5
+        });
+        if clean && left && right {
+            return Some((k0, k1));
+        }
+    }
     let n = idx.len();
     if n < 10 {
         return None;
@@ -438,6 +468,10 @@ fn find_gutter(segs: &[Seg], idx: &[usize]) -> Option<(f32, f32)> {
         return None;
     }
     let (g0, g1) = (min_x + a as f32, min_x + b as f32);
+    let known = gutters.iter().any(|&(k0, k1)| k0 < g1 && g0 < k1);
+    if known {
+        return Some((g0, g1));
+    }
     // Text columns, not table cells: lines on each side mostly fill it.
     let median_width = |side: &mut Vec<f32>| {
         side.sort_by(f32::total_cmp);
@@ -461,6 +495,9 @@ fn find_gutter(segs: &[Seg], idx: &[usize]) -> Option<(f32, f32)> {
     let min_width = 0.25 * (max_x - min_x);
     if lm < 0.5 * (g0 - min_x) || rm < 0.5 * (max_x - g1) || lm < min_width || rm < min_width {
         return None;
+    }
+    if gutters.len() < MAX_GUTTERS {
+        gutters.push((g0, g1));
     }
     Some((g0, g1))
 }

@@ -95,6 +95,7 @@ fn read_pdf_with(bytes: &[u8], cap: usize) -> Result<Document, DocError> {
     let mut fonts = FontCache::default();
     let mut page_lines: Vec<PageLines> = Vec::with_capacity(pages.len());
     let mut empty_pages = Vec::new();
+    let mut gutters = Vec::new();
     // Reused page after page; sized for a full page of text up front (a
     // report's page holds 2,000-3,000 glyphs), not grown by doubling.
     let mut glyphs = PageText {
@@ -150,7 +151,7 @@ fn read_pdf_with(bytes: &[u8], cap: usize) -> Result<Document, DocError> {
                 }
             }
         }
-        let lines = layout::lines(&glyphs, &fonts.fonts);
+        let lines = layout::lines(&glyphs, &fonts.fonts, &mut gutters);
         if lines.is_empty() {
             empty_pages.push(number);
         }
