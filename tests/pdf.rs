@@ -1,6 +1,7 @@
 //! PDF end to end: the LibreOffice exports in corpus/pdf/ against their TXT
-//! originals and DOCX sources, page provenance, and the encrypted fixtures
-//! of tests/fixtures/pdf/ (made by scripts/make_pdf.sh).
+//! originals and DOCX sources, Chromium's prints of the TXT reports,
+//! page provenance, and the encrypted fixtures of tests/fixtures/pdf/
+//! (made by scripts/make_pdf.sh and scripts/make_chromium_pdf.py).
 
 use serde_json::Value;
 
@@ -133,6 +134,49 @@ fn pdf_text_matches_its_docx_source_within_a_fifth_of_a_percent() {
     assert!(gated >= 4, "only {gated} reports gated");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+/// The second writer the issue names: each TXT report printed to PDF by
+/// Chromium (Skia: CID fonts, words placed one by one, justification by
+/// moved words), justified in one column and in two CSS columns
+/// (tests/fixtures/pdf/chromium/, made by scripts/make_chromium_pdf.py).
+/// The text layer is within 0.2% of the TXT's text, whitespace aside, and
+/// yields the TXT's entities.
+#[test]
+fn chromium_prints_justified_and_in_two_columns_read_as_their_source() {
+    let mut failures = Vec::new();
+    for stem in STEMS {
+        let txt_text = squeezed(&text(&format!("corpus/{stem}.txt")));
+        let txt = one_record(&format!("corpus/{stem}.txt"));
+        for layout in ["justified", "two_column"] {
+            let path = format!("tests/fixtures/pdf/chromium/{stem}_{layout}.pdf");
+            let pdf_text = squeezed(&text(&path));
+            let n = txt_text.len();
+            let differ = indel_distance(&txt_text, &pdf_text, n / 10);
+            let mut row = match differ {
+                Some(e) => format!(
+                    "{stem} {layout}: {:.3}% ({e} of {n} chars)",
+                    100.0 * e as f64 / n as f64
+                ),
+                None => format!("{stem} {layout}: over 10% of {n} chars"),
+            };
+            if differ.is_none_or(|e| e * 500 > n) {
+                failures.push(format!("{row}: more than 0.2% differs"));
+            }
+            let pdf = one_record(&path);
+            for kind in ["legal_references", "dates", "percentages", "numbers"] {
+                let (f1, only_txt, only_pdf) = agreement(&keys(&txt, kind), &keys(&pdf, kind));
+                row.push_str(&format!(" {kind} {f1:.4}"));
+                if f1 < 0.99 {
+                    failures.push(format!(
+                        "{stem} {layout} {kind}: agreement {f1:.4} < 0.99\n  only in TXT: {only_txt:?}\n  only in PDF: {only_pdf:?}"
+                    ));
+                }
+            }
+            eprintln!("{row}");
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 #[test]
 fn an_empty_user_password_is_decrypted_and_a_real_one_is_a_clear_error() {
     let plain = one_record("corpus/pdf/002_eb8113f2a36168c7.pdf");
