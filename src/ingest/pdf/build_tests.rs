@@ -246,6 +246,69 @@ fn a_later_page_keeps_the_columns_of_the_pages_before_it() {
     );
 }
 
+/// Borders of a ruled table: rows between the `ys` (top down), columns
+/// between the `xs`, each a stroked line as LibreOffice draws them.
+fn borders(xs: &[f32], ys: &[f32]) -> Vec<u8> {
+    let (top, bottom) = (ys[0], ys[ys.len() - 1]);
+    let (left, right) = (xs[0], xs[xs.len() - 1]);
+    let mut s = String::from("0.5 w\n");
+    for y in ys {
+        s.push_str(&format!("{left} {y} m {right} {y} l S\n"));
+    }
+    for x in xs {
+        s.push_str(&format!("{x} {top} m {x} {bottom} l S\n"));
+    }
+    s.into_bytes()
+}
+
+#[test]
+fn a_ruled_table_cell_that_wraps_stays_one_cell_of_its_row() {
+    // Report 004's table: the ratio's percentage wraps under it, and the
+    // next cell's text starts closer than a word gap to the ratio's end.
+    let mut page = borders(&[70.0, 150.0, 250.0, 350.0], &[720.0, 690.0, 660.0]);
+    page.extend(lines(&[
+        (75.0, 708.0, "Nam 2013"),
+        (175.0, 708.0, "1.212/1.273"),
+        (255.0, 708.0, "159/159"),
+        (175.0, 696.0, "(95,2%)"),
+        (255.0, 696.0, "(100%)"),
+        (75.0, 678.0, "Nam 2014"),
+        (175.0, 678.0, "1.243/1.273"),
+    ]));
+    let text = text_of(&build(&[&page], TestFont::Courier));
+    assert_eq!(
+        text,
+        "Nam 2013\t1.212/1.273 (95,2%)\t159/159 (100%)\n\nNam 2014\t1.243/1.273\t"
+    );
+}
+
+#[test]
+fn a_table_row_split_by_a_page_break_is_joined_cell_by_cell() {
+    let xs = [70.0, 150.0, 250.0, 350.0];
+    let mut first = lines(&[(72.0, 760.0, "Bang so lieu.")]);
+    first.extend(borders(&xs, &[80.0, 50.0]));
+    first.extend(lines(&[
+        (75.0, 62.0, "Nam 2013"),
+        (175.0, 62.0, "1.212/1.273"),
+        (255.0, 62.0, "159/159"),
+    ]));
+    let mut second = borders(&xs, &[780.0, 750.0, 720.0]);
+    second.extend(lines(&[
+        (175.0, 762.0, "(95,2%)"),
+        (255.0, 762.0, "(100%)"),
+        (75.0, 732.0, "Nam 2014"),
+        (175.0, 732.0, "1.243/1.273"),
+        (255.0, 732.0, "159/159"),
+    ]));
+    let text = text_of(&build(&[&first, &second], TestFont::Courier));
+    assert!(
+        text.ends_with(
+            "Nam 2013\t1.212/1.273 (95,2%)\t159/159 (100%)\n\nNam 2014\t1.243/1.273\t159/159"
+        ),
+        "{text:?}"
+    );
+}
+
 #[test]
 fn a_table_row_reads_across_not_down() {
     // Narrow cells side by side are not text columns.

@@ -20,6 +20,8 @@ const MAX_FORM_DEPTH: usize = 8;
 const MAX_SAVE_DEPTH: usize = 64;
 /// Operands kept before an operator; a longer run is broken input.
 const MAX_OPERANDS: usize = 1 << 16;
+/// Rules kept per page and direction.
+const MAX_RULES: usize = 1024;
 /// Glyphs kept per page: far above a dense page (about 6,000).
 pub const MAX_GLYPHS_PER_PAGE: usize = 200_000;
 
@@ -50,8 +52,10 @@ pub struct PageText {
     pub glyphs: Vec<Glyph>,
     pub text: String,
     /// Thin horizontal filled or stroked paths `(x0, x1, y)`: rules, such
-    /// as the short line over a page's footnotes.
+    /// as the short line over a page's footnotes, and table borders.
     pub rules: Vec<(f32, f32, f32)>,
+    /// Thin vertical paths `(x, y0, y1)`: the column borders of tables.
+    pub vrules: Vec<(f32, f32, f32)>,
 }
 
 impl PageText {
@@ -520,8 +524,10 @@ impl<'a> Interp<'a> {
             }
             b"f" | b"F" | b"f*" | b"S" | b"s" | b"B" | b"B*" | b"b" | b"b*" => {
                 if let Some([x0, y0, x1, y1]) = self.path.take() {
-                    if y1 - y0 < 2.0 && x1 - x0 > 20.0 && self.out.rules.len() < 1024 {
+                    if y1 - y0 < 2.0 && x1 - x0 > 20.0 && self.out.rules.len() < MAX_RULES {
                         self.out.rules.push((x0, x1, (y0 + y1) / 2.0));
+                    } else if x1 - x0 < 2.0 && y1 - y0 > 5.0 && self.out.vrules.len() < MAX_RULES {
+                        self.out.vrules.push(((x0 + x1) / 2.0, y0, y1));
                     }
                 }
             }

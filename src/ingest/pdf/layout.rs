@@ -18,9 +18,13 @@
 //! - Lines: the segments of a column on one baseline, left to right; a gap
 //!   wider than 1.5 em between them becomes a tab (the cells of a header
 //!   table, as the DOCX reader writes them).
+//! - Ruled tables (see [`super::table`]): the segments inside a table's
+//!   borders are read cell by cell, and each row becomes one line of cells
+//!   joined by tabs, however many lines a cell's text wraps onto.
 
 use super::content::{Glyph, PageText};
 use super::font::Font;
+use super::table::{grids, Grid};
 use crate::normalize::legacy;
 
 /// A glyph further than this many font sizes from the previous one starts a new segment.
@@ -59,6 +63,9 @@ struct Seg {
     x1: f32,
     y: f32,
     size: f32,
+    /// A ruled table's row, standing for the segments in it: its text is
+    /// this entry of the page's row texts, not glyphs.
+    row: Option<u32>,
 }
 
 /// Lays out one page's glyphs into lines, in reading order. `gutters`
@@ -72,13 +79,14 @@ pub fn lines(page: &PageText, fonts: &[Font], gutters: &mut Vec<(f32, f32)>) -> 
     } else {
         &[]
     };
-    let segs = segments(&page.glyphs);
+    let mut segs = segments(&page.glyphs);
     // Codes without text are rare: most pages hold no U+FFFD to leave out,
     // and then no word needs searching for one.
     let page = Page {
         content: page,
         has_missing: page.text.contains('\u{FFFD}'),
     };
+    let rows = table_rows(&page, fonts, &mut segs);
     let mut groups = Vec::new();
     let all: Vec<usize> = (0..segs.len()).collect();
     order(&segs, all, 0, gutters, &mut groups);
@@ -114,7 +122,13 @@ pub fn lines(page: &PageText, fonts: &[Font], gutters: &mut Vec<(f32, f32)>) -> 
                         text.push(' ');
                     }
                 }
-                seg_text(&page, fonts, s, &mut text);
+                match s.row.and_then(|r| rows.get(r as usize)) {
+                    Some(row) => {
+                        text.push_str(row);
+                        has_tab |= row.contains('\t');
+                    }
+                    None => seg_text(&page, fonts, s, &mut text),
+                }
                 prev_x1 = Some(prev_x1.map_or(s.x1, |p| p.max(s.x1)));
             }
             let trimmed = text.trim_matches(' ');
@@ -191,6 +205,7 @@ impl Building {
                 x1: g.x + g.w,
                 y: g.y,
                 size: g.size,
+                row: None,
             },
             solid: None,
         };
@@ -236,6 +251,152 @@ impl Building {
             out.push(Seg { x0, x1, ..self.seg });
         }
     }
+}
+
+/// Replaces the segments inside each ruled table of the page by one
+/// segment per table row, spanning the table, and returns the rows' texts:
+/// each cell's segments top to bottom and left to right, joined by spaces
+/// (no space after a symbol's hyphen), the cells joined by tabs.
+fn table_rows(page: &Page, fonts: &[Font], segs: &mut Vec<Seg>) -> Vec<String> {
+    let content = page.content;
+    if content.vrules.is_empty() {
+        return Vec::new();
+    }
+    let mut rows = Vec::new();
+    for grid in grids(&content.rules, &content.vrules) {
+        table_grid_rows(page, fonts, &grid, segs, &mut rows);
+    }
+    rows
+}
+
+/// [`table_rows`] for one grid.
+fn table_grid_rows(
+    page: &Page,
+    fonts: &[Font],
+    grid: &Grid,
+    segs: &mut Vec<Seg>,
+    rows: &mut Vec<String>,
+) {
+    cut_at_edges(&page.content.glyphs, grid, segs);
+    // (row, column, segment) of each segment in the grid, by its middle.
+    let mut placed: Vec<(usize, usize, usize)> = segs
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.row.is_none())
+        .filter_map(|(i, s)| grid.cell((s.x0 + s.x1) / 2.0, s.y).map(|(r, c)| (r, c, i)))
+        .collect();
+    if placed.is_empty() {
+        return;
+    }
+    // Within a cell: top line first, then left to right; baselines within
+    // 0.4 em are one line.
+    placed.sort_by(|a, b| {
+        let (sa, sb) = (&segs[a.2], &segs[b.2]);
+        let same_line = (sa.y - sb.y).abs() < 0.4 * sa.size.max(sb.size);
+        (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| match same_line {
+            true => sa.x0.total_cmp(&sb.x0),
+            false => sb.y.total_cmp(&sa.y),
+        })
+    });
+    let mut new_rows = Vec::new();
+    let mut k = 0;
+    while k < placed.len() {
+        let row = placed[k].0;
+        let mut text = String::new();
+        let (mut top, mut size) = (f32::NEG_INFINITY, 0.0f32);
+        for col in 0..grid.columns() {
+            if col > 0 {
+                text.push('\t');
+            }
+            let mut prev: Option<&Seg> = None;
+            while let Some(&(_, _, i)) = placed.get(k).filter(|p| p.0 == row && p.1 == col) {
+                let s = &segs[i];
+                if let Some(p) = prev {
+                    let same_line = (p.y - s.y).abs() < 0.4 * p.size.max(s.size);
+                    let gap = s.x0 - p.x1;
+                    if (same_line && gap > SPACE_GAP * p.size.max(s.size))
+                        || (!same_line && !super::ends_in_symbol_hyphen(&text))
+                    {
+                        text.push(' ');
+                    }
+                }
+                seg_text(page, fonts, s, &mut text);
+                top = top.max(s.y);
+                size = size.max(s.size);
+                prev = Some(s);
+                k += 1;
+            }
+        }
+        new_rows.push(Seg {
+            start: 0,
+            end: 0,
+            x0: grid.xs.first().copied().unwrap_or(0.0),
+            x1: grid.xs.last().copied().unwrap_or(0.0),
+            y: top,
+            size,
+            row: u32::try_from(rows.len()).ok(),
+        });
+        rows.push(text);
+    }
+    let mut taken = vec![false; segs.len()];
+    for &(_, _, i) in &placed {
+        taken[i] = true;
+    }
+    let kept = segs.drain(..).zip(taken).filter(|&(_, t)| !t);
+    *segs = kept.map(|(s, _)| s).chain(new_rows).collect();
+}
+
+/// Cuts the segments that cross a grid's inner column edge into one piece
+/// per column, glyph by glyph: two cells' texts can sit closer than a
+/// segment break (`1.212/1.273` and `159/159` in report 004).
+fn cut_at_edges(glyphs: &[Glyph], grid: &Grid, segs: &mut Vec<Seg>) {
+    let inner = grid
+        .xs
+        .get(1..grid.xs.len().saturating_sub(1))
+        .unwrap_or(&[]);
+    let left = grid.xs.first().copied().unwrap_or(0.0);
+    let crosses = |s: &Seg| {
+        s.row.is_none()
+            && grid.cell(s.x0.max(left), s.y).is_some()
+            && inner.iter().any(|&e| s.x0 < e && s.x1 > e)
+    };
+    if !segs.iter().any(crosses) {
+        return;
+    }
+    let mut out = Vec::with_capacity(segs.len() + 8);
+    for s in segs.drain(..) {
+        if !crosses(&s) {
+            out.push(s);
+            continue;
+        }
+        let column = |g: &Glyph| inner.iter().filter(|&&e| g.x + g.w / 2.0 > e).count();
+        let mut i = s.start;
+        while let Some(first) = glyphs.get(i).filter(|_| i < s.end) {
+            let col = column(first);
+            let mut piece = Seg {
+                start: i,
+                end: i,
+                x0: f32::INFINITY,
+                x1: f32::NEG_INFINITY,
+                ..s
+            };
+            while let Some(g) = glyphs
+                .get(piece.end)
+                .filter(|g| piece.end < s.end && column(g) == col)
+            {
+                if !g.space {
+                    piece.x0 = piece.x0.min(g.x);
+                    piece.x1 = piece.x1.max(g.x + g.w);
+                }
+                piece.end += 1;
+            }
+            i = piece.end;
+            if piece.x0 <= piece.x1 {
+                out.push(piece);
+            }
+        }
+    }
+    *segs = out;
 }
 
 /// Appends a segment's text: spaces by glyph or by gap, superscript digits,

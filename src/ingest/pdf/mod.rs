@@ -36,6 +36,7 @@ mod content;
 mod font;
 mod glyphs;
 mod layout;
+mod table;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -102,12 +103,14 @@ fn read_pdf_with(bytes: &[u8], cap: usize) -> Result<Document, DocError> {
         glyphs: Vec::with_capacity(4096),
         text: String::with_capacity(16 << 10),
         rules: Vec::new(),
+        vrules: Vec::new(),
     };
     for (n, &id) in pages.iter().enumerate() {
         let number = n as u32 + 1;
         glyphs.glyphs.clear();
         glyphs.text.clear();
         glyphs.rules.clear();
+        glyphs.vrules.clear();
         let page = doc.get_dictionary(id).ok();
         let resources = page
             .and_then(|p| inherited(&doc, p, b"Resources"))
@@ -831,6 +834,23 @@ impl Para {
 }
 
 /// Joins a line to the paragraph text before it.
+/// Two parts of one table row, cell by cell: `A\tB 1` and `\tB 2` give
+/// `A\tB 1 B 2`.
+fn join_cells(first: &str, second: &str) -> String {
+    let mut out = String::with_capacity(first.len() + second.len());
+    for (i, (a, b)) in first.split('\t').zip(second.split('\t')).enumerate() {
+        if i > 0 {
+            out.push('\t');
+        }
+        out.push_str(a);
+        if !a.is_empty() && !b.is_empty() && !ends_in_symbol_hyphen(a) {
+            out.push(' ');
+        }
+        out.push_str(b);
+    }
+    out
+}
+
 fn join_line(text: &mut String, line: &str, full: bool) {
     if ends_in_symbol_hyphen(text) {
         // `06/2013/NĐ-` + `CP`: one symbol.
@@ -893,6 +913,21 @@ fn paragraphs(lines: &[&Line], page: u32, pitch: f32, out: &mut Vec<Para>) {
             }
         };
         if new_para {
+            // Page start: a table row that the page break split goes on
+            // cell by cell. Its second part has the row's shape and an
+            // empty first cell (the row's label was on the first part).
+            if let Some(last) = out.last_mut().filter(|last| {
+                prev.is_none()
+                    && last.page + 1 == page
+                    && l.text.starts_with('\t')
+                    && last.text.contains('\t')
+                    && !last.text.contains('\n')
+                    && last.text.matches('\t').count() == l.text.matches('\t').count()
+            }) {
+                last.text = join_cells(&last.text, &l.text);
+                prev = Some(l);
+                continue;
+            }
             // Page start: does the last paragraph of the previous page run on?
             let runs_on = prev.is_none()
                 && out.last().is_some_and(|last: &Para| {
