@@ -833,7 +833,6 @@ impl Para {
     }
 }
 
-/// Joins a line to the paragraph text before it.
 /// Two parts of one table row, cell by cell: `A\tB 1` and `\tB 2` give
 /// `A\tB 1 B 2`.
 fn join_cells(first: &str, second: &str) -> String {
@@ -851,6 +850,7 @@ fn join_cells(first: &str, second: &str) -> String {
     out
 }
 
+/// Joins a line to the paragraph text before it.
 fn join_line(text: &mut String, line: &str, full: bool) {
     if ends_in_symbol_hyphen(text) {
         // `06/2013/NĐ-` + `CP`: one symbol.
