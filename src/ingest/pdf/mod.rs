@@ -637,6 +637,13 @@ fn ends_in_symbol_hyphen(text: &str) -> bool {
 }
 
 /// A list or heading marker at the start of a line (`- `, `+ `, `• `, `a) `, `2. `, `II. `).
+/// A heading's text: letters, four or more, all capitals.
+fn in_capitals(text: &str) -> bool {
+    let mut letters = text.chars().filter(|c| c.is_alphabetic());
+    let all_caps = letters.clone().all(char::is_uppercase);
+    all_caps && letters.nth(3).is_some()
+}
+
 fn starts_with_marker(text: &str) -> bool {
     let mut chars = text.chars();
     match chars.next() {
@@ -908,8 +915,11 @@ fn paragraphs(lines: &[&Line], page: u32, pitch: f32, out: &mut Vec<Para>) {
                     || dy > pitch * 1.3 * p.size.max(l.size)
                     || (indented && !centred)
                     // A list item or numbered heading whose marker would
-                    // have fit on the line above starts on purpose.
-                    || (word_fits(p, l) && starts_with_marker(&l.text))
+                    // have fit on the line above starts on purpose, and so
+                    // does one under a heading in capitals (`III. ĐÁNH GIÁ
+                    // TỔNG QUÁT` over `1. Ưu điểm` in a narrow column).
+                    || (starts_with_marker(&l.text)
+                        && (word_fits(p, l) || in_capitals(&p.text)))
             }
         };
         if new_para {
@@ -979,6 +989,15 @@ mod tests {
         assert!(!ends_in_symbol_hyphen("kinh tế -"));
         assert!(!ends_in_symbol_hyphen("kinh tế"));
         assert!(!ends_in_symbol_hyphen("Bắc Giang-"));
+    }
+
+    #[test]
+    fn headings_in_capitals_are_told_from_sentences() {
+        assert!(in_capitals("III. ĐÁNH GIÁ TỔNG QUÁT"));
+        assert!(in_capitals("KẾT QUẢ THỰC HIỆN"));
+        assert!(!in_capitals("1. Ưu điểm"));
+        assert!(!in_capitals("Nghị định số 06/2013/NĐ-CP"));
+        assert!(!in_capitals("III."), "a marker alone is no heading");
     }
 
     #[test]
