@@ -100,9 +100,7 @@ pub fn lines(page: &PageText, fonts: &[Font], gutters: &mut Vec<(f32, f32)>) -> 
         while i < idx.len() {
             let first = segs[idx[i]];
             let mut j = i + 1;
-            while j < idx.len()
-                && (first.y - segs[idx[j]].y).abs() < 0.4 * first.size.max(segs[idx[j]].size)
-            {
+            while j < idx.len() && same_line(&first, &segs[idx[j]]) {
                 j += 1;
             }
             members.clear();
@@ -155,6 +153,11 @@ pub fn lines(page: &PageText, fonts: &[Font], gutters: &mut Vec<(f32, f32)>) -> 
         }
     }
     out
+}
+
+/// Baselines within 0.4 em of each other are one line.
+fn same_line(a: &Seg, b: &Seg) -> bool {
+    (a.y - b.y).abs() < 0.4 * a.size.max(b.size)
 }
 
 /// Splits glyphs (in stream order) into segments.
@@ -292,11 +295,12 @@ fn table_grid_rows(
     // 0.4 em are one line.
     placed.sort_by(|a, b| {
         let (sa, sb) = (&segs[a.2], &segs[b.2]);
-        let same_line = (sa.y - sb.y).abs() < 0.4 * sa.size.max(sb.size);
-        (a.0, a.1).cmp(&(b.0, b.1)).then_with(|| match same_line {
-            true => sa.x0.total_cmp(&sb.x0),
-            false => sb.y.total_cmp(&sa.y),
-        })
+        (a.0, a.1)
+            .cmp(&(b.0, b.1))
+            .then_with(|| match same_line(sa, sb) {
+                true => sa.x0.total_cmp(&sb.x0),
+                false => sb.y.total_cmp(&sa.y),
+            })
     });
     let mut new_rows = Vec::new();
     let mut k = 0;
@@ -312,10 +316,10 @@ fn table_grid_rows(
             while let Some(&(_, _, i)) = placed.get(k).filter(|p| p.0 == row && p.1 == col) {
                 let s = &segs[i];
                 if let Some(p) = prev {
-                    let same_line = (p.y - s.y).abs() < 0.4 * p.size.max(s.size);
+                    let on_line = same_line(p, s);
                     let gap = s.x0 - p.x1;
-                    if (same_line && gap > SPACE_GAP * p.size.max(s.size))
-                        || (!same_line && !super::ends_in_symbol_hyphen(&text))
+                    if (on_line && gap > SPACE_GAP * p.size.max(s.size))
+                        || (!on_line && !super::ends_in_symbol_hyphen(&text))
                     {
                         text.push(' ');
                     }
@@ -370,30 +374,17 @@ fn cut_at_edges(glyphs: &[Glyph], grid: &Grid, segs: &mut Vec<Seg>) {
             continue;
         }
         let column = |g: &Glyph| inner.iter().filter(|&&e| g.x + g.w / 2.0 > e).count();
+        // Each column's run of glyphs is a segment as `segments` builds one.
         let mut i = s.start;
         while let Some(first) = glyphs.get(i).filter(|_| i < s.end) {
             let col = column(first);
-            let mut piece = Seg {
-                start: i,
-                end: i,
-                x0: f32::INFINITY,
-                x1: f32::NEG_INFINITY,
-                ..s
-            };
-            while let Some(g) = glyphs
-                .get(piece.end)
-                .filter(|g| piece.end < s.end && column(g) == col)
-            {
-                if !g.space {
-                    piece.x0 = piece.x0.min(g.x);
-                    piece.x1 = piece.x1.max(g.x + g.w);
-                }
-                piece.end += 1;
+            let mut piece = Building::new(i, first);
+            i += 1;
+            while let Some(g) = glyphs.get(i).filter(|g| i < s.end && column(g) == col) {
+                piece.take(g);
+                i += 1;
             }
-            i = piece.end;
-            if piece.x0 <= piece.x1 {
-                out.push(piece);
-            }
+            piece.finish(&mut out);
         }
     }
     *segs = out;

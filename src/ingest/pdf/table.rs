@@ -34,7 +34,7 @@ impl Grid {
     }
 
     pub fn columns(&self) -> usize {
-        self.xs.len() - 1
+        self.xs.len().saturating_sub(1)
     }
 }
 
