@@ -284,7 +284,7 @@ impl<'a> Interp<'a> {
         // in the loop (a division per number was its slowest step).
         let kern = -gs.size * gs.h_scale / 1000.0;
         let scratch = &mut self.scratch;
-        let mut p = Placer::new(self.fonts, self.out, &gs, self.tm, pen);
+        let mut p = Placer::new(self.fonts, self.out, &gs, &self.tm, pen);
         let mut items = 0usize;
         let done = loop {
             items += 1;
@@ -298,21 +298,17 @@ impl<'a> Interp<'a> {
                 }
                 Some(b'<') if lx.data.get(lx.pos + 1) != Some(&b'<') => {
                     lx.pos += 1;
-                    p.begin();
                     for b in lx.hex_bytes() {
                         p.glyph(u32::from(b), 1);
                     }
-                    p.end();
                 }
                 Some(b'(') => {
                     lx.pos += 1;
                     scratch.clear();
                     lx.literal(scratch);
-                    p.begin();
                     for &b in scratch.iter() {
                         p.glyph(u32::from(b), 1);
                     }
-                    p.end();
                 }
                 Some(b'+' | b'-' | b'.' | b'0'..=b'9') => {
                     let n = lx.number();
@@ -322,7 +318,7 @@ impl<'a> Interp<'a> {
             }
         };
         if done {
-            self.tm = p.tm;
+            p.finish(&mut self.tm);
         }
         done
     }
@@ -615,16 +611,14 @@ impl<'a> Interp<'a> {
     /// The pen stays valid while only the text matrix's translation moves.
     fn show_with(&mut self, pen: &Pen, bytes: &[u8]) {
         let gs = self.gs;
-        let mut p = Placer::new(self.fonts, self.out, &gs, self.tm, pen);
-        p.begin();
+        let mut p = Placer::new(self.fonts, self.out, &gs, &self.tm, pen);
         let mut i = 0;
         while i < bytes.len() {
             let (code, len) = p.font.next_code(&bytes[i..]);
             i += len;
             p.glyph(code, len);
         }
-        p.end();
-        self.tm = p.tm;
+        p.finish(&mut self.tm);
     }
 
     fn form(&mut self, resources: Option<&Dictionary>, name: &[u8]) {
@@ -698,73 +692,82 @@ impl<'a> Interp<'a> {
 }
 
 /// Places the glyphs of strings shown with one pen.
+///
+/// Between strings of one array only the text matrix's translation moves,
+/// and only along the baseline: every glyph's place is the array's start
+/// plus one running advance `x` (text space) times the pen's matrix. So the
+/// loop carries one number from glyph to glyph, not a matrix (moving the
+/// matrix per string and recomputing its translation from it was the
+/// interpreter's longest chain of dependent arithmetic).
 struct Placer<'p> {
     font: &'p mut Font,
     out: &'p mut PageText,
-    gs: &'p GState,
     pen: &'p Pen,
-    /// The text matrix, moved along as strings are shown.
-    tm: Matrix,
-    /// The translation of the text rendering matrix at the string's start.
+    /// The place of the array's first glyph, rise included, in page space.
     e: f32,
     f: f32,
-    /// Advance within the string so far, in text space.
+    /// Advance from the array's start, in text space.
     x: f32,
+    /// A code's width (glyph units / 1000) times these: its advance in
+    /// text space, and its width in page space.
+    advance_scale: f32,
+    width_scale: f32,
+    /// Added to every advance, and to a single-byte code 32's too.
+    char_spacing: f32,
+    space_spacing: f32,
 }
 
 impl<'p> Placer<'p> {
     fn new(
         fonts: &'p mut FontCache,
         out: &'p mut PageText,
-        gs: &'p GState,
-        tm: Matrix,
+        gs: &GState,
+        tm: &Matrix,
         pen: &'p Pen,
     ) -> Self {
+        // The translation of `mul(tm, ctm)`, then the rise along the
+        // matrix's vertical.
+        let c = &gs.ctm;
+        let e = tm[4] * c[0] + tm[5] * c[2] + c[4];
+        let f = tm[4] * c[1] + tm[5] * c[3] + c[5];
         Placer {
             // The pen was made from a font in the cache.
             font: &mut fonts.fonts[usize::from(pen.font)],
             out,
-            gs,
             pen,
-            tm,
-            e: 0.0,
-            f: 0.0,
+            e: e + pen.m[2] * gs.rise,
+            f: f + pen.m[3] * gs.rise,
             x: 0.0,
+            advance_scale: gs.size * gs.h_scale,
+            width_scale: gs.size * gs.h_scale * pen.x_scale,
+            char_spacing: gs.char_spacing * gs.h_scale,
+            space_spacing: (gs.char_spacing + gs.word_spacing) * gs.h_scale,
         }
     }
 
-    /// A string starts at the current point.
-    fn begin(&mut self) {
-        // The translation of `mul(tm, ctm)`, computed as it computes it.
-        let (t, c) = (&self.tm, &self.gs.ctm);
-        self.e = t[4] * c[0] + t[5] * c[2] + c[4];
-        self.f = t[4] * c[1] + t[5] * c[3] + c[5];
-        self.x = 0.0;
-    }
-
-    /// The string ends: the current point moves past it.
-    fn end(&mut self) {
-        self.advance(self.x);
-    }
-
-    /// Moves the text matrix along the baseline by `tx` text-space units.
+    /// Moves along the baseline by `tx` text-space units (a TJ number).
+    #[inline(always)]
     fn advance(&mut self, tx: f32) {
-        self.tm[4] += tx * self.tm[0];
-        self.tm[5] += tx * self.tm[1];
+        self.x += tx;
+    }
+
+    /// The text matrix past everything placed.
+    fn finish(&self, tm: &mut Matrix) {
+        tm[4] += self.x * tm[0];
+        tm[5] += self.x * tm[1];
     }
 
     #[inline(always)]
     fn glyph(&mut self, code: u32, len: usize) {
-        let (gs, pen, m, out) = (self.gs, self.pen, &self.pen.m, &mut *self.out);
+        let (pen, out) = (self.pen, &mut *self.out);
         let start = out.text.len();
         let (width, space) = self.font.push_code(code, &mut out.text);
-        let w0 = width * gs.size;
         let len16 = u16::try_from(out.text.len() - start).unwrap_or(0);
         if out.glyphs.len() < MAX_GLYPHS_PER_PAGE && len16 > 0 {
             out.glyphs.push(Glyph {
-                x: m[0] * self.x + m[2] * gs.rise + self.e,
-                y: m[1] * self.x + m[3] * gs.rise + self.f,
-                w: w0 * gs.h_scale * pen.x_scale,
+                x: pen.m[0] * self.x + self.e,
+                y: pen.m[1] * self.x + self.f,
+                w: width * self.width_scale,
                 size: pen.size,
                 start: start as u32,
                 len: len16,
@@ -775,12 +778,12 @@ impl<'p> Placer<'p> {
         } else {
             out.text.truncate(start);
         }
-        let word = if len == 1 && code == 32 {
-            gs.word_spacing
+        let spacing = if len == 1 && code == 32 {
+            self.space_spacing
         } else {
-            0.0
+            self.char_spacing
         };
-        self.x += (w0 + gs.char_spacing + word) * gs.h_scale;
+        self.x += width * self.advance_scale + spacing;
     }
 }
 
