@@ -123,6 +123,72 @@ fn word_spacing_and_char_spacing_move_glyphs() {
     assert_eq!(text_of(&pdf), "Bao cao");
 }
 
+/// The glyphs of page 1's content stream, as the interpreter places them.
+fn glyphs_of(pdf: &[u8]) -> PageText {
+    let doc = lopdf::Document::load_mem(pdf).expect("the test PDF loads");
+    let page = doc.page_iter().next().expect("a page");
+    let dict = doc.get_dictionary(page).ok();
+    let resources = dict
+        .and_then(|p| inherited(&doc, p, b"Resources"))
+        .and_then(|o| o.as_dict().ok());
+    let mut fonts = FontCache::default();
+    let mut out = PageText::default();
+    let mut interp = Interp::new(&doc, &mut fonts, &mut out);
+    for cid in content_ids(&doc, dict) {
+        let stream = doc.get_object(cid).and_then(Object::as_stream);
+        let data = inflate(stream.expect("a content stream"), MAX_STREAM_BYTES);
+        interp.run(&data.expect("the content inflates"), resources);
+    }
+    out
+}
+
+#[test]
+fn text_state_places_each_glyph_where_the_pdf_spec_puts_it() {
+    // Courier is 0.6 em wide. Tm scales by 2 and Tz halves the advance, so
+    // a letter moves the pen (0.6 * 10 + 1 Tc) * 0.5 = 3.5 text units, 7 pt
+    // on the page; the space adds Tw; -500 in the array moves 2.5 units;
+    // the rise of 3 is scaled by Tm to 6 pt. The Tj after the array starts
+    // where the array ended.
+    let pdf = build(
+        &[b"BT /F1 10 Tf 2 0 0 2 100 500 Tm 1 Tc 2 Tw 50 Tz 3 Ts [(ab)-500( c)] TJ (d) Tj ET"],
+        TestFont::Courier,
+    );
+    let page = glyphs_of(&pdf);
+    let got: Vec<(String, f32, f32, f32, bool)> = page
+        .glyphs
+        .iter()
+        .map(|g| (page.glyph_text(g).to_string(), g.x, g.y, g.w, g.space))
+        .collect();
+    let want = [
+        ("a", 100.0, 506.0, 6.0, false),
+        ("b", 107.0, 506.0, 6.0, false),
+        (" ", 119.0, 506.0, 6.0, true),
+        ("c", 128.0, 506.0, 6.0, false),
+        ("d", 135.0, 506.0, 6.0, false),
+    ];
+    let close = |a: f32, b: f32| (a - b).abs() < 1e-3;
+    let same = got.len() == want.len()
+        && got.iter().zip(&want).all(|(g, w)| {
+            g.0 == w.0 && close(g.1, w.1) && close(g.2, w.2) && close(g.3, w.3) && g.4 == w.4
+        });
+    assert!(
+        same,
+        "placed (text, x, y, w, space):\n{got:?}\nwant:\n{want:?}"
+    );
+
+    // Slanted text (a synthetic italic): the rise lifts along the slant.
+    let pdf = build(
+        &[b"BT /F1 10 Tf 2 0 0.5 2 100 500 Tm 3 Ts (a) Tj ET"],
+        TestFont::Courier,
+    );
+    let page = glyphs_of(&pdf);
+    let at: Vec<(f32, f32)> = page.glyphs.iter().map(|g| (g.x, g.y)).collect();
+    assert!(
+        matches!(at[..], [(x, y)] if close(x, 101.5) && close(y, 506.0)),
+        "slanted glyph at {at:?}, want [(101.5, 506.0)]"
+    );
+}
+
 #[test]
 fn a_line_ending_in_a_symbol_hyphen_joins_the_next_without_a_space() {
     let pdf = build(

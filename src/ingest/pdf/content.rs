@@ -712,7 +712,8 @@ struct Placer<'p> {
     /// text space, and its width in page space.
     advance_scale: f32,
     width_scale: f32,
-    /// Added to every advance, and to a single-byte code 32's too.
+    /// Added after each glyph: the character spacing, or for a single-byte
+    /// code 32 the character and word spacing.
     char_spacing: f32,
     space_spacing: f32,
 }
