@@ -636,7 +636,6 @@ fn ends_in_symbol_hyphen(text: &str) -> bool {
         && !token.chars().any(|c| c.is_lowercase())
 }
 
-/// A list or heading marker at the start of a line (`- `, `+ `, `• `, `a) `, `2. `, `II. `).
 /// A heading's text: letters, four or more, all capitals.
 fn in_capitals(text: &str) -> bool {
     let mut letters = text.chars().filter(|c| c.is_alphabetic());
@@ -644,6 +643,7 @@ fn in_capitals(text: &str) -> bool {
     all_caps && letters.nth(3).is_some()
 }
 
+/// A list or heading marker at the start of a line (`- `, `+ `, `• `, `a) `, `2. `, `II. `).
 fn starts_with_marker(text: &str) -> bool {
     let mut chars = text.chars();
     match chars.next() {
