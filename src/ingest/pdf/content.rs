@@ -280,9 +280,6 @@ impl<'a> Interp<'a> {
     fn tj_simple(&mut self, lx: &mut Lexer, pen: &Pen) -> bool {
         let room = self.array_room();
         let gs = self.gs;
-        // A kerning number's advance, per unit: multiplied, not divided,
-        // in the loop (a division per number was its slowest step).
-        let kern = -gs.size * gs.h_scale / 1000.0;
         let scratch = &mut self.scratch;
         let mut p = Placer::new(self.fonts, self.out, &gs, &self.tm, pen);
         let mut items = 0usize;
@@ -311,8 +308,7 @@ impl<'a> Interp<'a> {
                     }
                 }
                 Some(b'+' | b'-' | b'.' | b'0'..=b'9') => {
-                    let n = lx.number();
-                    p.advance(n * kern);
+                    p.kern(lx.number());
                 }
                 _ => break false,
             }
@@ -712,6 +708,9 @@ struct Placer<'p> {
     /// text space, and its width in page space.
     advance_scale: f32,
     width_scale: f32,
+    /// A TJ number times this: its advance in text space (multiplied, not
+    /// divided, per number: a division was the array loop's slowest step).
+    kern_scale: f32,
     /// Added after each glyph: the character spacing, or for a single-byte
     /// code 32 the character and word spacing.
     char_spacing: f32,
@@ -740,16 +739,18 @@ impl<'p> Placer<'p> {
             f: f + pen.m[3] * gs.rise,
             x: 0.0,
             advance_scale: gs.size * gs.h_scale,
+            kern_scale: -gs.size * gs.h_scale / 1000.0,
             width_scale: gs.size * gs.h_scale * pen.x_scale,
             char_spacing: gs.char_spacing * gs.h_scale,
             space_spacing: (gs.char_spacing + gs.word_spacing) * gs.h_scale,
         }
     }
 
-    /// Moves along the baseline by `tx` text-space units (a TJ number).
+    /// Moves along the baseline by a TJ number (thousandths of an em, a
+    /// positive number moving back).
     #[inline(always)]
-    fn advance(&mut self, tx: f32) {
-        self.x += tx;
+    fn kern(&mut self, n: f32) {
+        self.x += n * self.kern_scale;
     }
 
     /// The text matrix past everything placed.
