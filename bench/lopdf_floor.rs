@@ -1,8 +1,10 @@
 //! The floor under the PDF reader: lopdf loading each file and inflating
 //! every stream, nothing else, on one thread. The PDF issue's target
-//! (300 files/s per core) was set against this running at about 1,000
-//! files/s per core, so `bench/throughput.sh` times it in turns with
-//! vanban on the same files and prints vanban's rate as a share of it.
+//! (300 files/s per core) was set against lopdf running at about 1,000
+//! files/s per core. `bench/throughput.sh` builds this program twice, as an
+//! example of vanban (vanban's zlib-rs inflater and LTO) and as
+//! `bench/lopdf_stock` (lopdf as it comes), times both in turns with vanban
+//! on the same files and prints vanban's rate as a share of each.
 //!
 //! Usage: cargo run --release --example lopdf_floor -- DIR [RUNS]
 use std::time::Instant;
