@@ -594,3 +594,63 @@ fn a_file_cut_before_its_catalog_is_invalid_not_a_panic() {
         assert_eq!(err.kind(), "invalid_pdf", "cut at {cut}: {err}");
     }
 }
+
+/// xorshift, so a failing round reproduces.
+fn next_random(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
+
+/// The tests above damage files in the ways someone named; this damages a
+/// real report in ways nobody named. Its streams are stored inflated first,
+/// so the damage lands in content streams, CMaps and dictionaries, not
+/// only in compressed bytes that fail to inflate.
+#[test]
+fn damaged_corpus_pdfs_give_text_or_invalid_pdf_never_a_panic() {
+    let mut doc = lopdf::Document::load_mem(include_bytes!(
+        "../../../corpus/pdf/002_eb8113f2a36168c7.pdf"
+    ))
+    .expect("the corpus PDF loads");
+    doc.decompress();
+    let mut good = Vec::new();
+    doc.save_to(&mut good).expect("written");
+    assert!(
+        good.windows(3).any(|w| w == b"TJ\n" || w == b"]TJ"),
+        "the content streams are stored as text"
+    );
+    // Bytes a content stream or a dictionary is made of.
+    const SPLICE: &[u8] = b"()<>[]/%0123456789-. \nTJTfTdTmqQcmBTETDo";
+    let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+    let (mut read, mut invalid) = (0, 0);
+    for round in 0..120 {
+        let mut bad = good.clone();
+        for _ in 0..(1 + round % 6) {
+            let len = bad.len();
+            let at = (next_random(&mut state) as usize) % len;
+            let span = (at + (next_random(&mut state) % 48) as usize).min(len);
+            match round % 5 {
+                0 => bad[at] ^= 1 << (next_random(&mut state) % 8),
+                1 => bad[at] = SPLICE[(next_random(&mut state) as usize) % SPLICE.len()],
+                2 => drop(bad.drain(at..span)),
+                3 => {
+                    let copy = bad[at..span].to_vec();
+                    bad.splice(at..at, copy);
+                }
+                _ => drop(bad.splice(at..at, *b"1e38 -99999999999 ")),
+            }
+        }
+        match read_pdf(&bad) {
+            Ok(_) => read += 1,
+            Err(e) => {
+                assert_eq!(e.kind(), "invalid_pdf", "round {round}: {e}");
+                invalid += 1;
+            }
+        }
+    }
+    assert!(
+        read > 0 && invalid > 0,
+        "both outcomes occur: {read} read, {invalid} invalid"
+    );
+}
