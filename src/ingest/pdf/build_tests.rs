@@ -459,6 +459,30 @@ fn identity_h_text_comes_from_the_tounicode_cmap_with_cid_widths() {
     assert_eq!(text_of(&pdf), "Đượ Đượ");
 }
 
+/// Identity-V is read like Identity-H: two-byte codes through the
+/// ToUnicode CMap. Vertical writing (WMode 1) is not laid out: its glyphs
+/// are placed along the baseline, so a vertical run reads as one line in
+/// stream order (a README limit; Vietnamese reports are not set vertically).
+#[test]
+fn identity_v_codes_decode_as_identity_h_codes_do() {
+    let cmap = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+                1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+                2 beginbfchar <0001> <0110> <0004> <0020> endbfchar\n\
+                1 beginbfrange <0002> <0003> [<01B0> <1EE3>] endbfrange\n\
+                endcmap CMapName currentdict /CMap defineresource pop end end";
+    let horizontal = build(
+        &[b"BT /F1 10 Tf 72 700 Td <0001000200030004000100020003> Tj ET"],
+        TestFont::Cid(cmap),
+    );
+    let at = horizontal
+        .windows(10)
+        .position(|w| w == b"Identity-H")
+        .expect("the Type0 font's encoding");
+    let mut vertical = horizontal.clone();
+    vertical[at + 9] = b'V';
+    assert_eq!(text_of(&vertical), "Đượ Đượ");
+}
+
 #[test]
 fn a_ligature_glyph_reads_as_its_letters() {
     // Chromium maps its `fl` ligature glyph to U+FB02 in the ToUnicode.
