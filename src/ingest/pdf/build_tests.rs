@@ -15,6 +15,8 @@ enum TestFont {
     Legacy(&'static str),
     /// Type0, Identity-H, with this ToUnicode CMap and every CID 500 wide.
     Cid(&'static str),
+    /// This font dictionary as it is.
+    Dict(lopdf::Dictionary),
 }
 
 /// A PDF whose pages have these content streams, with font /F1.
@@ -44,6 +46,7 @@ fn build(pages: &[&[u8]], font: TestFont) -> Vec<u8> {
                 "ToUnicode" => Object::Reference(to_unicode),
             }
         }
+        TestFont::Dict(dict) => dict,
     };
     let font_id = doc.add_object(font_dict);
     let resources = doc
@@ -187,6 +190,100 @@ fn text_state_places_each_glyph_where_the_pdf_spec_puts_it() {
         matches!(at[..], [(x, y)] if close(x, 101.5) && close(y, 506.0)),
         "slanted glyph at {at:?}, want [(101.5, 506.0)]"
     );
+}
+
+/// Each glyph's text and origin, for comparing with hand-computed places.
+fn placed(pdf: &[u8]) -> Vec<(String, f32, f32)> {
+    let page = glyphs_of(pdf);
+    page.glyphs
+        .iter()
+        .filter(|g| !g.space)
+        .map(|g| (page.glyph_text(g).to_string(), g.x, g.y))
+        .collect()
+}
+
+fn assert_placed(got: &[(String, f32, f32)], want: &[(&str, f32, f32)]) {
+    let close = |a: f32, b: f32| (a - b).abs() < 1e-3;
+    let same = got.len() == want.len()
+        && got
+            .iter()
+            .zip(want)
+            .all(|(g, w)| g.0 == w.0 && close(g.1, w.1) && close(g.2, w.2));
+    assert!(same, "placed (text, x, y):\n{got:?}\nwant:\n{want:?}");
+}
+
+#[test]
+fn line_operators_move_to_the_next_line_by_the_leading() {
+    // TL sets the leading; T*, ' and " move down by it to the start of the
+    // line; " also sets Tw and Tc (here Tc 2: Courier's 6 pt plus 2);
+    // TD moves and sets the leading to minus its ty.
+    let pdf = build(
+        &[
+            b"BT /F1 10 Tf 14 TL 72 700 Td (A) Tj T* (B) Tj (C) ' 1 2 (DE) \" \
+            0 -20 TD (F) Tj T* (G) Tj ET",
+        ],
+        TestFont::Courier,
+    );
+    assert_placed(
+        &placed(&pdf),
+        &[
+            ("A", 72.0, 700.0),
+            ("B", 72.0, 686.0),
+            ("C", 72.0, 672.0),
+            ("D", 72.0, 658.0),
+            ("E", 80.0, 658.0),
+            ("F", 72.0, 638.0),
+            ("G", 72.0, 618.0),
+        ],
+    );
+}
+
+#[test]
+fn a_type3_font_scales_its_widths_by_its_font_matrix() {
+    // Widths of 250 in a glyph space of 1/500 em are half an em: 5 pt at
+    // 10 pt. Its text comes from /Differences (Type3 has no base encoding).
+    let type3 = |scale: f32| {
+        TestFont::Dict(dictionary! {
+            "Type" => "Font", "Subtype" => "Type3",
+            "FontMatrix" => vec![scale.into(), 0.into(), 0.into(), scale.into(), 0.into(), 0.into()],
+            "FontBBox" => vec![0.into(), 0.into(), 500.into(), 500.into()],
+            "CharProcs" => dictionary! {}, "Resources" => dictionary! {},
+            "Encoding" => dictionary! {
+                "Type" => "Encoding",
+                "Differences" => vec![65.into(), "a".into(), "b".into(), "c".into()],
+            },
+            "FirstChar" => 65, "LastChar" => 67,
+            "Widths" => vec![250.into(), 250.into(), 250.into()],
+        })
+    };
+    let content: &[u8] = b"BT /F1 10 Tf 72 700 Td (ABC) Tj ET";
+    assert_placed(
+        &placed(&build(&[content], type3(0.002))),
+        &[("a", 72.0, 700.0), ("b", 77.0, 700.0), ("c", 82.0, 700.0)],
+    );
+    assert_placed(
+        &placed(&build(&[content], type3(0.001))),
+        &[("a", 72.0, 700.0), ("b", 74.5, 700.0), ("c", 77.0, 700.0)],
+    );
+}
+
+#[test]
+fn differences_glyph_names_give_vietnamese_letters_without_a_tounicode() {
+    // A subset TrueType font re-encoding codes 128-130 by glyph name, as
+    // older PDF writers do for letters outside WinAnsi.
+    let font = TestFont::Dict(dictionary! {
+        "Type" => "Font", "Subtype" => "TrueType", "BaseFont" => "ABCDEF+TimesNewRoman",
+        "Encoding" => dictionary! {
+            "Type" => "Encoding", "BaseEncoding" => "WinAnsiEncoding",
+            "Differences" => vec![128.into(), "uni1EC7".into(), "dcroat".into(), "abreve".into()],
+        },
+        "FirstChar" => 0, "Widths" => vec![Object::Integer(500); 256],
+    });
+    let pdf = build(
+        &[b"BT /F1 10 Tf 72 700 Td (Vi\x80t Nam \x81\x82ng k\xfd) Tj ET"],
+        font,
+    );
+    assert_eq!(text_of(&pdf), "Việt Nam đăng ký");
 }
 
 #[test]
