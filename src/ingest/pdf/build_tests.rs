@@ -542,17 +542,18 @@ fn a_paragraph_running_onto_the_next_page_stays_one_sentence() {
     );
 }
 
+/// Codes 1-4 are `Đ`, `ư`, `ợ` and a space; in `DUOC_TWICE` they spell
+/// `Đượ Đượ`.
+const DUOC_CMAP: &str = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
+    1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+    2 beginbfchar <0001> <0110> <0004> <0020> endbfchar\n\
+    1 beginbfrange <0002> <0003> [<01B0> <1EE3>] endbfrange\n\
+    endcmap CMapName currentdict /CMap defineresource pop end end";
+const DUOC_TWICE: &[u8] = b"BT /F1 10 Tf 72 700 Td <0001000200030004000100020003> Tj ET";
+
 #[test]
 fn identity_h_text_comes_from_the_tounicode_cmap_with_cid_widths() {
-    let cmap = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
-                1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
-                2 beginbfchar <0001> <0110> <0004> <0020> endbfchar\n\
-                1 beginbfrange <0002> <0003> [<01B0> <1EE3>] endbfrange\n\
-                endcmap CMapName currentdict /CMap defineresource pop end end";
-    let pdf = build(
-        &[b"BT /F1 10 Tf 72 700 Td <0001000200030004000100020003> Tj ET"],
-        TestFont::Cid(cmap),
-    );
+    let pdf = build(&[DUOC_TWICE], TestFont::Cid(DUOC_CMAP));
     assert_eq!(text_of(&pdf), "Đượ Đượ");
 }
 
@@ -562,15 +563,7 @@ fn identity_h_text_comes_from_the_tounicode_cmap_with_cid_widths() {
 /// stream order (a README limit; Vietnamese reports are not set vertically).
 #[test]
 fn identity_v_codes_decode_as_identity_h_codes_do() {
-    let cmap = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\
-                1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
-                2 beginbfchar <0001> <0110> <0004> <0020> endbfchar\n\
-                1 beginbfrange <0002> <0003> [<01B0> <1EE3>] endbfrange\n\
-                endcmap CMapName currentdict /CMap defineresource pop end end";
-    let horizontal = build(
-        &[b"BT /F1 10 Tf 72 700 Td <0001000200030004000100020003> Tj ET"],
-        TestFont::Cid(cmap),
-    );
+    let horizontal = build(&[DUOC_TWICE], TestFont::Cid(DUOC_CMAP));
     let at = horizontal
         .windows(10)
         .position(|w| w == b"Identity-H")
