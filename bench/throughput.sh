@@ -80,7 +80,7 @@ printf '  vanban    -j %-7s : %8.1f files/s %8.1f pages/s\n' "$cores" "${rate[pd
 # 1,000": lopdf as it comes is the stock build (bench/lopdf_stock: default
 # features, miniz_oxide, the system allocator; its rayon pool held to one
 # thread). vanban's build of the same program uses vanban's zlib-rs
-# inflater and LTO, and runs about 1.5x as fast: the floor vanban's own
+# inflater and LTO, and runs 1.6-1.9x as fast: the floor vanban's own
 # stack could reach. vanban -j 1 is printed as a share of each
 # (300/1000 = 0.30).
 # The host's speed moves within a minute, so the three are timed in turns,
