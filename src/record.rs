@@ -429,7 +429,8 @@ pub struct Warning {
     /// `legacy_encoding` (the text was decoded from a detected legacy encoding),
     /// `poor_text_quality` (many words are not Vietnamese: likely mojibake),
     /// `no_text_layer` (PDF pages with no text, named in the message: scans),
-    /// `damaged_pdf` (a PDF whose cross-reference table was rebuilt)...
+    /// `damaged_pdf` (a PDF whose cross-reference table was rebuilt),
+    /// `angled_text` (PDF pages with text at an angle to the rest, left out)...
     pub kind: String,
     pub message: String,
     #[serde(flatten)]

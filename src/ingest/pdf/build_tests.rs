@@ -21,6 +21,11 @@ enum TestFont {
 
 /// A PDF whose pages have these content streams, with font /F1.
 fn build(pages: &[&[u8]], font: TestFont) -> Vec<u8> {
+    build_in(pages, font, [0, 0, 595, 842])
+}
+
+/// [`build`] with pages of this MediaBox.
+fn build_in(pages: &[&[u8]], font: TestFont, media: [i64; 4]) -> Vec<u8> {
     let mut doc = lopdf::Document::with_version("1.5");
     let pages_id = doc.new_object_id();
     let font_dict = match font {
@@ -56,7 +61,7 @@ fn build(pages: &[&[u8]], font: TestFont) -> Vec<u8> {
         let contents = doc.add_object(Stream::new(dictionary! {}, content.to_vec()));
         kids.push(Object::Reference(doc.add_object(dictionary! {
             "Type" => "Page", "Parent" => Object::Reference(pages_id),
-            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+            "MediaBox" => media.map(Object::Integer).to_vec(),
             "Contents" => Object::Reference(contents), "Resources" => Object::Reference(resources),
         })));
     }
@@ -486,6 +491,130 @@ fn a_table_row_reads_across_not_down() {
     }
     let text = text_of(&build(&[&lines(&ls)], TestFont::Courier));
     assert!(text.contains("Nam 2013\t1200/1.273\n"), "{text:?}");
+}
+
+/// An A4 page's content drawn `turn` quarter turns counterclockwise onto
+/// the page box returned with it, as a printer driver lays a landscape
+/// page onto portrait paper (turn 1) or a scanner's software turns one.
+fn turned_page(content: &[u8], turn: u8) -> (Vec<u8>, [i64; 4]) {
+    let (cm, media) = match turn {
+        1 => ("0 1 -1 0 842 0", [0, 0, 842, 595]),
+        2 => ("-1 0 0 -1 595 842", [0, 0, 595, 842]),
+        _ => ("0 -1 1 0 0 595", [0, 0, 842, 595]),
+    };
+    let mut out = format!("q {cm} cm\n").into_bytes();
+    out.extend_from_slice(content);
+    out.extend_from_slice(b"\nQ\n");
+    (out, media)
+}
+
+#[test]
+fn a_page_printed_at_a_quarter_turn_reads_as_it_would_upright() {
+    // Columns, a ruled table whose cell wraps, and a running header and
+    // page number: each turned page reads as its upright original, rules
+    // and page box turned with its text.
+    let mut columns = Vec::new();
+    for i in 1..=12 {
+        let y = 700.0 - 12.0 * i as f32;
+        columns.push((50.0, y, format!("L{i:02} cot trai noi dung day du")));
+        columns.push((330.0, y, format!("R{i:02} cot phai noi dung day du")));
+    }
+    let columns: Vec<(f32, f32, &str)> = columns
+        .iter()
+        .map(|(x, y, t)| (*x, *y, t.as_str()))
+        .collect();
+    let mut table = borders(&[70.0, 150.0, 250.0, 350.0], &[720.0, 690.0, 660.0]);
+    table.extend(lines(&[
+        (75.0, 708.0, "Nam 2013"),
+        (175.0, 708.0, "1.212/1.273"),
+        (175.0, 696.0, "(95,2%)"),
+        (255.0, 708.0, "159/159"),
+        (75.0, 678.0, "Nam 2014"),
+    ]));
+    let headed = |n: u32, body: &str| {
+        lines(&[
+            (250.0, 800.0, "UBND TINH BAC GIANG"),
+            (72.0, 600.0, body),
+            (290.0, 40.0, &format!("Trang {n}")),
+        ])
+    };
+    let documents: [Vec<Vec<u8>>; 3] = [
+        vec![lines(&columns)],
+        vec![table],
+        vec![headed(1, "Mot."), headed(2, "Hai."), headed(3, "Ba.")],
+    ];
+    let blocks = |doc: &Document| -> Vec<(String, BlockKind, Option<u32>)> {
+        doc.blocks
+            .iter()
+            .map(|b| (b.text.clone(), b.kind, b.page))
+            .collect()
+    };
+    for pages in &documents {
+        let upright: Vec<&[u8]> = pages.iter().map(Vec::as_slice).collect();
+        let want = read_pdf(&build(&upright, TestFont::Courier)).expect("upright");
+        for turn in 1..=3 {
+            let turned: Vec<(Vec<u8>, [i64; 4])> =
+                pages.iter().map(|p| turned_page(p, turn)).collect();
+            let contents: Vec<&[u8]> = turned.iter().map(|(c, _)| c.as_slice()).collect();
+            let got = read_pdf(&build_in(&contents, TestFont::Courier, turned[0].1))
+                .unwrap_or_else(|e| panic!("turn {turn}: {e}"));
+            assert_eq!(
+                blocks(&got),
+                blocks(&want),
+                "turned {turn} quarter turns: blocks differ from the upright page's"
+            );
+            assert!(got.warnings.is_empty(), "turn {turn}: {:?}", got.warnings);
+        }
+    }
+}
+
+#[test]
+fn a_stamp_at_an_angle_is_left_out_and_named_and_the_page_text_read() {
+    // A received-stamp line turned a quarter turn in the margin: fewer
+    // glyphs than the page's upright text, so the page is not turned.
+    let page = lines(&[
+        (72.0, 700.0, "Thuc hien Nghi dinh so 06/2013/ND-CP."),
+        (72.0, 686.0, "Bao cao ket qua nam 2014."),
+    ]);
+    let want = "Thuc hien Nghi dinh so 06/2013/ND-CP. Bao cao ket qua nam 2014.";
+    let stamp: &[u8] = b"BT /F1 8 Tf 0 1 -1 0 560 300 Tm (DEN SO 15) Tj ET\n";
+    let read = |pdf: &[u8]| {
+        let doc = read_pdf(pdf).unwrap_or_else(|e| panic!("read: {e}"));
+        let kinds: Vec<&str> = doc.warnings.iter().map(|w| w.kind).collect();
+        (normalize(&doc).text, kinds)
+    };
+    let angled = vec!["angled_text"];
+    let stamped = [page.as_slice(), stamp].concat();
+    assert_eq!(
+        read(&build(&[&stamped], TestFont::Courier)),
+        (want.to_string(), angled.clone())
+    );
+    // On a turned page, a stamp stamped upright is the one at an angle.
+    let (turned, media) = turned_page(&page, 1);
+    let stamped = [
+        turned.as_slice(),
+        b"BT /F1 8 Tf 20 20 Td (DEN SO 15) Tj ET\n",
+    ]
+    .concat();
+    assert_eq!(
+        read(&build_in(&[&stamped], TestFont::Courier, media)),
+        (want.to_string(), angled.clone())
+    );
+    // A page holding only a diagonal watermark has text, just none read:
+    // it is named as angled text, not as a scan.
+    let watermark: &[u8] = b"BT /F1 40 Tf 0.7 0.7 -0.7 0.7 150 300 Tm (BAN NHAP) Tj ET";
+    let doc = read_pdf(&build(&[watermark], TestFont::Courier)).expect("read");
+    let messages: Vec<(&str, &str)> = doc
+        .warnings
+        .iter()
+        .map(|w| (w.kind, w.message.as_str()))
+        .collect();
+    assert!(
+        messages.len() == 1
+            && messages[0].0 == "angled_text"
+            && messages[0].1.ends_with(": page 1"),
+        "{messages:?}"
+    );
 }
 
 #[test]

@@ -42,8 +42,34 @@ pub struct Glyph {
     pub font: u16,
     /// The text is blank (a space glyph): a word break, not a word.
     pub space: bool,
-    /// Not upright (rotated or mirrored text).
-    pub rotated: bool,
+    /// Which way the baseline runs, in quarter turns counterclockwise from
+    /// left to right (0: upright; 1: bottom to top; 2: upside down; 3: top
+    /// to bottom), or [`SKEWED`] at any other angle.
+    pub turn: u8,
+}
+
+/// The [`Glyph::turn`] of text at an angle other than a quarter turn.
+pub const SKEWED: u8 = 4;
+
+/// The quarter turn of a baseline running along `(dx, dy)`, or [`SKEWED`]:
+/// within a tenth (about 6°) of an axis counts as on it.
+fn quarter_turn(dx: f32, dy: f32) -> u8 {
+    if dy.abs() <= 0.1 * dx.abs() {
+        // A degenerate matrix (no direction at all) counts as upright.
+        if dx >= 0.0 {
+            0
+        } else {
+            2
+        }
+    } else if dx.abs() <= 0.1 * dy.abs() {
+        if dy > 0.0 {
+            1
+        } else {
+            3
+        }
+    } else {
+        SKEWED
+    }
 }
 
 /// The glyphs of one page in content-stream order.
@@ -56,6 +82,9 @@ pub struct PageText {
     pub rules: Vec<(f32, f32, f32)>,
     /// Thin vertical paths `(x, y0, y1)`: the column borders of tables.
     pub vrules: Vec<(f32, f32, f32)>,
+    /// Some text was shown at another turn than upright: only then does
+    /// the page need its glyphs' turns counted.
+    pub any_turned: bool,
 }
 
 impl PageText {
@@ -147,7 +176,7 @@ struct Pen {
     x_scale: f32,
     /// Font size in page space.
     size: f32,
-    rotated: bool,
+    turn: u8,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -594,12 +623,14 @@ impl<'a> Interp<'a> {
                 (x, y)
             }
         };
+        let turn = quarter_turn(m[0], m[1]);
+        self.out.any_turned |= turn != 0;
         Some(Pen {
             font,
             m: [m[0], m[1], m[2], m[3]],
             x_scale,
             size: self.gs.size.abs() * y_scale,
-            rotated: m[1].abs() > 0.1 * m[0].abs() || m[0] < 0.0,
+            turn,
         })
     }
 
@@ -775,7 +806,7 @@ impl<'p> Placer<'p> {
                 len: len16,
                 font: pen.font,
                 space,
-                rotated: pen.rotated,
+                turn: pen.turn,
             });
         } else {
             out.text.truncate(start);

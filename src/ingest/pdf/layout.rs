@@ -21,8 +21,12 @@
 //! - Ruled tables (see [`super::table`]): the segments inside a table's
 //!   borders are read cell by cell, and each row becomes one line of cells
 //!   joined by tabs, however many lines a cell's text wraps onto.
+//! - Turned pages: a page whose text mostly runs at a quarter turn (a
+//!   landscape table printed onto a portrait page, bottom to top) is first
+//!   turned upright, rules and page box with it ([`turn_upright`]), and then
+//!   laid out like any other.
 
-use super::content::{Glyph, PageText};
+use super::content::{Glyph, PageText, SKEWED};
 use super::font::Font;
 use super::table::{grids, Grid};
 use crate::normalize::legacy;
@@ -182,11 +186,102 @@ fn segments(glyphs: &[Glyph]) -> Vec<Seg> {
     out
 }
 
-/// Rotated text (a stamp, a margin note) is not read (a limit), nor a
-/// glyph placed nowhere.
+/// Text at another angle than the page's (a stamp, a margin note) is not
+/// read (a limit), nor a glyph placed nowhere.
 #[inline]
 fn readable(g: &Glyph) -> bool {
-    !(g.rotated || !(g.x.is_finite() && g.y.is_finite()) || g.size <= 0.0)
+    !(g.turn != 0 || !(g.x.is_finite() && g.y.is_finite()) || g.size <= 0.0)
+}
+
+/// A point seen from a frame turned `turn` quarter turns counterclockwise:
+/// text running that way there runs left to right.
+fn turned(turn: u8, (x, y): (f32, f32)) -> (f32, f32) {
+    match turn {
+        1 => (y, -x),
+        2 => (-x, -y),
+        3 => (-y, x),
+        _ => (x, y),
+    }
+}
+
+/// How a page was turned to be read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Turned {
+    /// Quarter turns counterclockwise the page was seen from.
+    pub turn: u8,
+    /// The page box `[x0, y0, x1, y1]` seen from there.
+    pub media: [f32; 4],
+    /// Glyphs (not spaces) at another angle, which are not read.
+    pub left_out: usize,
+}
+
+/// Turns the page so that most of its text is upright: the quarter turn
+/// most of its (non-space) glyphs run at, when more run at it than upright.
+/// Glyphs at that turn become upright, all others unread; rules turn with
+/// them, a horizontal rule becoming vertical at an odd turn.
+pub fn turn_upright(page: &mut PageText, media: [f32; 4]) -> Turned {
+    if !page.any_turned {
+        return Turned {
+            turn: 0,
+            media,
+            left_out: 0,
+        };
+    }
+    // Glyphs by turn; the last entry counts the skewed ones.
+    let mut count = [0usize; 5];
+    for g in page.glyphs.iter().filter(|g| !g.space) {
+        if let Some(n) = count.get_mut(usize::from(g.turn)) {
+            *n += 1;
+        }
+    }
+    // The first of the most common turns, upright winning a tie.
+    let turn = (1..4u8).fold(0u8, |best, t| {
+        if count[usize::from(t)] > count[usize::from(best)] {
+            t
+        } else {
+            best
+        }
+    });
+    let left_out = count.iter().sum::<usize>() - count[usize::from(turn)];
+    if turn == 0 {
+        return Turned {
+            turn,
+            media,
+            left_out,
+        };
+    }
+    for g in &mut page.glyphs {
+        if g.turn == turn {
+            (g.x, g.y) = turned(turn, (g.x, g.y));
+            g.turn = 0;
+        } else {
+            g.turn = SKEWED;
+        }
+    }
+    let rules = std::mem::take(&mut page.rules);
+    let vrules = std::mem::take(&mut page.vrules);
+    let ends = rules
+        .iter()
+        .map(|&(x0, x1, y)| ((x0, y), (x1, y)))
+        .chain(vrules.iter().map(|&(x, y0, y1)| ((x, y0), (x, y1))));
+    for (a, b) in ends {
+        let (a, b) = (turned(turn, a), turned(turn, b));
+        // Negating and swapping are exact: a turned rule stays on one axis.
+        if a.1 == b.1 {
+            page.rules.push((a.0.min(b.0), a.0.max(b.0), a.1));
+        } else {
+            page.vrules.push((a.0, a.1.min(b.1), a.1.max(b.1)));
+        }
+    }
+    let (a, b) = (
+        turned(turn, (media[0], media[1])),
+        turned(turn, (media[2], media[3])),
+    );
+    Turned {
+        turn,
+        media: [a.0.min(b.0), a.1.min(b.1), a.0.max(b.0), a.1.max(b.1)],
+        left_out,
+    }
 }
 
 /// A segment being built, and the span of its glyphs that are not spaces:
@@ -668,14 +763,14 @@ mod tests {
             len: 1,
             font: 0,
             space,
-            rotated: false,
+            turn: 0,
         }
     }
 
     #[test]
     fn segments_break_at_jumps_and_unread_glyphs_and_skip_blank_ends() {
         let mut rotated = glyph(40.0, 5.0, 100.0, 10.0, false);
-        rotated.rotated = true;
+        rotated.turn = 1;
         let glyphs = [
             // A leading space does not widen the first segment.
             glyph(0.0, 5.0, 100.0, 10.0, true),

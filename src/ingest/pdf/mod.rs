@@ -96,7 +96,8 @@ fn read_pdf_with(bytes: &[u8], cap: usize) -> Result<Document, DocError> {
     let mut fonts = FontCache::default();
     let mut page_lines: Vec<PageLines> = Vec::with_capacity(pages.len());
     let mut empty_pages = Vec::new();
-    let mut gutters = Vec::new();
+    let mut angled_pages = Vec::new();
+    let mut gutters: [Vec<(f32, f32)>; 4] = Default::default();
     // Reused page after page; sized for a full page of text up front (a
     // report's page holds 2,000-3,000 glyphs), not grown by doubling.
     let mut glyphs = PageText {
@@ -104,6 +105,7 @@ fn read_pdf_with(bytes: &[u8], cap: usize) -> Result<Document, DocError> {
         text: String::with_capacity(16 << 10),
         rules: Vec::new(),
         vrules: Vec::new(),
+        any_turned: false,
     };
     for (n, &id) in pages.iter().enumerate() {
         let number = n as u32 + 1;
@@ -111,26 +113,27 @@ fn read_pdf_with(bytes: &[u8], cap: usize) -> Result<Document, DocError> {
         glyphs.text.clear();
         glyphs.rules.clear();
         glyphs.vrules.clear();
+        glyphs.any_turned = false;
         let page = doc.get_dictionary(id).ok();
         let resources = page
             .and_then(|p| inherited(&doc, p, b"Resources"))
             .and_then(|o| o.as_dict().ok());
-        let (bottom, top) = page
+        // `[x0, y0, x1, y1]`, corners in order; A4 when missing.
+        let media = page
             .and_then(|p| inherited(&doc, p, b"MediaBox"))
             .and_then(|o| o.as_array().ok())
             .and_then(|a| {
                 let v: Vec<f32> = a.iter().filter_map(|o| num(deref(&doc, o))).collect();
-                (v.len() == 4).then(|| (v[1].min(v[3]), v[1].max(v[3])))
+                (v.len() == 4).then(|| {
+                    [
+                        v[0].min(v[2]),
+                        v[1].min(v[3]),
+                        v[0].max(v[2]),
+                        v[1].max(v[3]),
+                    ]
+                })
             })
-            .unwrap_or((0.0, 842.0));
-        let page_width = page
-            .and_then(|p| inherited(&doc, p, b"MediaBox"))
-            .and_then(|o| o.as_array().ok())
-            .and_then(|a| {
-                let v: Vec<f32> = a.iter().filter_map(|o| num(deref(&doc, o))).collect();
-                (v.len() == 4).then(|| (v[2] - v[0]).abs())
-            })
-            .unwrap_or(595.0);
+            .unwrap_or([0.0, 0.0, 595.0, 842.0]);
         {
             let mut interp = Interp::new(&doc, &mut fonts, &mut glyphs);
             for cid in content_ids(&doc, page) {
@@ -154,8 +157,17 @@ fn read_pdf_with(bytes: &[u8], cap: usize) -> Result<Document, DocError> {
                 }
             }
         }
-        let lines = layout::lines(&glyphs, &fonts.fonts, &mut gutters);
-        if lines.is_empty() {
+        let turned = layout::turn_upright(&mut glyphs, media);
+        let [x0, bottom, x1, top] = turned.media;
+        let page_width = x1 - x0;
+        // Gutters are remembered per turn: a turned page's are in its frame.
+        let gutters = &mut gutters[usize::from(turned.turn)];
+        let lines = layout::lines(&glyphs, &fonts.fonts, gutters);
+        // A page whose only text is at an angle has a text layer: it is
+        // named for that, not as a scan.
+        if turned.left_out > 0 {
+            angled_pages.push(number);
+        } else if lines.is_empty() {
             empty_pages.push(number);
         }
         // The footnote separator: a short rule in the lower part of the
@@ -188,6 +200,17 @@ fn read_pdf_with(bytes: &[u8], cap: usize) -> Result<Document, DocError> {
                 empty_pages.len(),
                 pages.len(),
                 page_list(&empty_pages)
+            ),
+        });
+    }
+    if !angled_pages.is_empty() {
+        warnings.push(DocWarning {
+            kind: "angled_text",
+            message: format!(
+                "text at an angle to the rest of its page (a stamp, a margin note, a diagonal watermark) is left out on {} of {} pages: {}",
+                angled_pages.len(),
+                pages.len(),
+                page_list(&angled_pages)
             ),
         });
     }
