@@ -569,6 +569,80 @@ fn a_page_printed_at_a_quarter_turn_reads_as_it_would_upright() {
 }
 
 #[test]
+fn a_corpus_report_turned_by_each_quarter_turn_reads_as_printed() {
+    // What `qpdf --rotate=+90 --flatten-rotation` writes: each page's
+    // content wrapped in a turning `cm`, the page box turned to fit. Report
+    // 004 has a ruled table, footnotes, and a header on every page.
+    let original = include_bytes!("../../../corpus/pdf/004_39a5dd2fc3cf2d4a.pdf");
+    let want = normalize(&read_pdf(original).expect("the corpus PDF reads")).text;
+    for turn in 1..=3u8 {
+        let mut doc = lopdf::Document::load_mem(original).expect("loads");
+        for page in doc.page_iter().collect::<Vec<_>>() {
+            let dict = doc.get_dictionary(page).expect("a page");
+            let [x0, y0, x1, y1] = inherited(&doc, dict, b"MediaBox")
+                .and_then(|o| o.as_array().ok())
+                .and_then(|a| a.iter().map(num).collect::<Option<Vec<f32>>>())
+                .and_then(|v| <[f32; 4]>::try_from(v).ok())
+                .expect("a MediaBox of four numbers");
+            let (w, h) = (x1 - x0, y1 - y0);
+            let (cm, media) = match turn {
+                1 => (format!("0 1 -1 0 {h} 0"), [0.0, 0.0, h, w]),
+                2 => (format!("-1 0 0 -1 {w} {h}"), [0.0, 0.0, w, h]),
+                _ => (format!("0 -1 1 0 0 {w}"), [0.0, 0.0, h, w]),
+            };
+            let mut contents: Vec<Object> = content_ids(&doc, Some(dict))
+                .into_iter()
+                .map(Object::Reference)
+                .collect();
+            let before = format!("q 1 0 0 1 {} {} cm {cm} cm\n", -x0, -y0).into_bytes();
+            contents.insert(
+                0,
+                doc.add_object(Stream::new(dictionary! {}, before)).into(),
+            );
+            contents.push(
+                doc.add_object(Stream::new(dictionary! {}, b"\nQ".to_vec()))
+                    .into(),
+            );
+            let dict = doc.get_dictionary_mut(page).expect("a page");
+            dict.set("Contents", contents);
+            dict.set("MediaBox", media.map(Object::Real).to_vec());
+        }
+        let mut turned = Vec::new();
+        doc.save_to(&mut turned).expect("written");
+        let got = read_pdf(&turned).unwrap_or_else(|e| panic!("turn {turn}: {e}"));
+        assert!(got.warnings.is_empty(), "turn {turn}: {:?}", got.warnings);
+        let got = normalize(&got).text;
+        assert!(
+            got == want,
+            "turned {turn} quarter turns, the text differs from the printed page's:\n{}",
+            first_difference(&want, &got)
+        );
+    }
+}
+
+/// Where two texts part, with some context, for a failure message.
+fn first_difference(want: &str, got: &str) -> String {
+    let at = want
+        .char_indices()
+        .zip(got.chars())
+        .find(|((_, a), b)| a != b)
+        .map_or(want.len().min(got.len()), |((i, _), _)| i);
+    // The texts agree up to `at`, so a boundary in one is one in the other.
+    let mut from = at.saturating_sub(60);
+    while !want.is_char_boundary(from) {
+        from -= 1;
+    }
+    let cut = |s: &str| {
+        s.get(from..)
+            .unwrap_or("")
+            .chars()
+            .take(120)
+            .collect::<String>()
+    };
+    format!("want …{}\ngot  …{}", cut(want), cut(got))
+}
+
+#[test]
 fn a_stamp_at_an_angle_is_left_out_and_named_and_the_page_text_read() {
     // A received-stamp line turned a quarter turn in the margin: fewer
     // glyphs than the page's upright text, so the page is not turned.
