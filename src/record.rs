@@ -430,7 +430,9 @@ pub struct Warning {
     /// `poor_text_quality` (many words are not Vietnamese: likely mojibake),
     /// `no_text_layer` (PDF pages with no text, named in the message: scans),
     /// `damaged_pdf` (a PDF whose cross-reference table was rebuilt),
-    /// `angled_text` (PDF pages with text at an angle to the rest, left out)...
+    /// `angled_text` (PDF pages with text at an angle to the rest, left out),
+    /// `unmapped_glyphs` (PDF pages whose font maps much of the text to no
+    /// characters)...
     pub kind: String,
     pub message: String,
     #[serde(flatten)]

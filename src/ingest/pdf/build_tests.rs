@@ -777,6 +777,41 @@ fn identity_v_codes_decode_as_identity_h_codes_do() {
 }
 
 #[test]
+fn a_font_mapping_its_codes_to_no_characters_is_named_not_called_a_scan() {
+    // Identity-H without a ToUnicode map: the codes are glyph numbers of an
+    // embedded font, and name no characters.
+    let font = TestFont::Dict(dictionary! {
+        "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "ABCDEF+Times",
+        "Encoding" => "Identity-H",
+        "DescendantFonts" => vec![Object::Dictionary(dictionary! {
+            "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "ABCDEF+Times",
+            "DW" => 500,
+        })],
+    });
+    let doc = read_pdf(&build(&[DUOC_TWICE], font)).expect("read");
+    let warnings: Vec<(&str, &str)> = doc
+        .warnings
+        .iter()
+        .map(|w| (w.kind, w.message.as_str()))
+        .collect();
+    assert!(
+        warnings.len() == 1
+            && warnings[0].0 == "unmapped_glyphs"
+            && warnings[0].1.contains("missing: page 1;"),
+        "{warnings:?}"
+    );
+    // One code without a character among many (WinAnsi leaves 0x81
+    // undefined) is a stray symbol: left out, not warned of.
+    let pdf = build(
+        &[b"BT /F1 10 Tf 72 700 Td (Mot hai ba bon nam sau\x81) Tj ET"],
+        TestFont::Courier,
+    );
+    let doc = read_pdf(&pdf).expect("read");
+    assert!(doc.warnings.is_empty(), "{:?}", doc.warnings);
+    assert_eq!(normalize(&doc).text, "Mot hai ba bon nam sau");
+}
+
+#[test]
 fn a_ligature_glyph_reads_as_its_letters() {
     // Chromium maps its `fl` ligature glyph to U+FB02 in the ToUnicode.
     let cmap = "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n\

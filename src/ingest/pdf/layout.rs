@@ -284,6 +284,21 @@ pub fn turn_upright(page: &mut PageText, media: [f32; 4]) -> Turned {
     }
 }
 
+/// Whether a large share of the page's upright glyphs have no text: at
+/// least a tenth of them (a font without a ToUnicode map, as some printer
+/// drivers embed, whose codes name no characters), not a stray symbol.
+pub fn mostly_unmapped(page: &PageText) -> bool {
+    if !page.text.contains('\u{FFFD}') {
+        return false;
+    }
+    let (mut unmapped, mut solid) = (0usize, 0usize);
+    for g in page.glyphs.iter().filter(|g| g.turn == 0 && !g.space) {
+        solid += 1;
+        unmapped += usize::from(page.glyph_text(g) == "\u{FFFD}");
+    }
+    unmapped > 0 && unmapped * 10 >= solid
+}
+
 /// A segment being built, and the span of its glyphs that are not spaces:
 /// leading and trailing spaces do not widen a segment, and a segment of
 /// spaces only carries no text.

@@ -97,6 +97,7 @@ fn read_pdf_with(bytes: &[u8], cap: usize) -> Result<Document, DocError> {
     let mut page_lines: Vec<PageLines> = Vec::with_capacity(pages.len());
     let mut empty_pages = Vec::new();
     let mut angled_pages = Vec::new();
+    let mut unmapped_pages = Vec::new();
     let mut gutters: [Vec<(f32, f32)>; 4] = Default::default();
     // Reused page after page; sized for a full page of text up front (a
     // report's page holds 2,000-3,000 glyphs), not grown by doubling.
@@ -163,11 +164,15 @@ fn read_pdf_with(bytes: &[u8], cap: usize) -> Result<Document, DocError> {
         // Gutters are remembered per turn: a turned page's are in its frame.
         let gutters = &mut gutters[usize::from(turned.turn)];
         let lines = layout::lines(&glyphs, &fonts.fonts, gutters);
-        // A page whose only text is at an angle has a text layer: it is
-        // named for that, not as a scan.
+        // A page whose only text is at an angle, or has no characters, has
+        // a text layer: it is named for that, not as a scan.
+        let unmapped = layout::mostly_unmapped(&glyphs);
+        if unmapped {
+            unmapped_pages.push(number);
+        }
         if turned.left_out > 0 {
             angled_pages.push(number);
-        } else if lines.is_empty() {
+        } else if lines.is_empty() && !unmapped {
             empty_pages.push(number);
         }
         // The footnote separator: a short rule in the lower part of the
@@ -200,6 +205,17 @@ fn read_pdf_with(bytes: &[u8], cap: usize) -> Result<Document, DocError> {
                 empty_pages.len(),
                 pages.len(),
                 page_list(&empty_pages)
+            ),
+        });
+    }
+    if !unmapped_pages.is_empty() {
+        warnings.push(DocWarning {
+            kind: "unmapped_glyphs",
+            message: format!(
+                "on {} of {} pages, much of the text is drawn in a font that maps its codes to no characters (no ToUnicode table, as some printer drivers write), so that text is missing: {}; run OCR on the file to read them",
+                unmapped_pages.len(),
+                pages.len(),
+                page_list(&unmapped_pages)
             ),
         });
     }
