@@ -78,6 +78,14 @@ fn build_in(pages: &[&[u8]], font: TestFont, media: [i64; 4]) -> Vec<u8> {
     out
 }
 
+/// A document's warnings as (kind, message), for asserting on both.
+fn warnings_of(doc: &Document) -> Vec<(&str, &str)> {
+    doc.warnings
+        .iter()
+        .map(|w| (w.kind, w.message.as_str()))
+        .collect()
+}
+
 fn text_of(bytes: &[u8]) -> String {
     let doc = read_pdf(bytes).unwrap_or_else(|e| panic!("read: {e}"));
     normalize(&doc).text
@@ -335,9 +343,9 @@ fn a_wider_gap_between_baselines_starts_a_paragraph() {
     );
 }
 
-#[test]
-fn two_columns_are_read_one_after_the_other() {
-    // The stream interleaves the columns line by line, as many writers do.
+/// Twelve lines in each of two columns, `L01`… and `R01`…; the stream
+/// interleaves the columns line by line, as many writers do.
+fn two_column_page() -> Vec<u8> {
     let mut ls = Vec::new();
     let (left, right): (Vec<String>, Vec<String>) = (1..=12)
         .map(|i| {
@@ -352,7 +360,12 @@ fn two_columns_are_read_one_after_the_other() {
         ls.push((50.0, y, left[i].as_str()));
         ls.push((330.0, y, right[i].as_str()));
     }
-    let text = text_of(&build(&[&lines(&ls)], TestFont::Courier));
+    lines(&ls)
+}
+
+#[test]
+fn two_columns_are_read_one_after_the_other() {
+    let text = text_of(&build(&[&two_column_page()], TestFont::Courier));
     let pos = |t: &str| {
         text.find(t)
             .unwrap_or_else(|| panic!("{t} missing from {text:?}"))
@@ -429,10 +442,9 @@ fn borders(xs: &[f32], ys: &[f32]) -> Vec<u8> {
     s.into_bytes()
 }
 
-#[test]
-fn a_ruled_table_cell_that_wraps_stays_one_cell_of_its_row() {
-    // Report 004's table: the ratio's percentage wraps under it, and the
-    // next cell's text starts closer than a word gap to the ratio's end.
+/// Report 004's table: the ratio's percentage wraps under it, and the
+/// next cell's text starts closer than a word gap to the ratio's end.
+fn wrapped_cell_table() -> Vec<u8> {
     let mut page = borders(&[70.0, 150.0, 250.0, 350.0], &[720.0, 690.0, 660.0]);
     page.extend(lines(&[
         (75.0, 708.0, "Nam 2013"),
@@ -443,7 +455,12 @@ fn a_ruled_table_cell_that_wraps_stays_one_cell_of_its_row() {
         (75.0, 678.0, "Nam 2014"),
         (175.0, 678.0, "1.243/1.273"),
     ]));
-    let text = text_of(&build(&[&page], TestFont::Courier));
+    page
+}
+
+#[test]
+fn a_ruled_table_cell_that_wraps_stays_one_cell_of_its_row() {
+    let text = text_of(&build(&[&wrapped_cell_table()], TestFont::Courier));
     assert_eq!(
         text,
         "Nam 2013\t1.212/1.273 (95,2%)\t159/159 (100%)\n\nNam 2014\t1.243/1.273\t"
@@ -513,35 +530,14 @@ fn a_page_printed_at_a_quarter_turn_reads_as_it_would_upright() {
     // Columns, a ruled table whose cell wraps, and a running header and
     // page number: each turned page reads as its upright original, rules
     // and page box turned with its text.
-    let mut columns = Vec::new();
-    for i in 1..=12 {
-        let y = 700.0 - 12.0 * i as f32;
-        columns.push((50.0, y, format!("L{i:02} cot trai noi dung day du")));
-        columns.push((330.0, y, format!("R{i:02} cot phai noi dung day du")));
-    }
-    let columns: Vec<(f32, f32, &str)> = columns
-        .iter()
-        .map(|(x, y, t)| (*x, *y, t.as_str()))
-        .collect();
-    let mut table = borders(&[70.0, 150.0, 250.0, 350.0], &[720.0, 690.0, 660.0]);
-    table.extend(lines(&[
-        (75.0, 708.0, "Nam 2013"),
-        (175.0, 708.0, "1.212/1.273"),
-        (175.0, 696.0, "(95,2%)"),
-        (255.0, 708.0, "159/159"),
-        (75.0, 678.0, "Nam 2014"),
-    ]));
-    let headed = |n: u32, body: &str| {
-        lines(&[
-            (250.0, 800.0, "UBND TINH BAC GIANG"),
-            (72.0, 600.0, body),
-            (290.0, 40.0, &format!("Trang {n}")),
-        ])
-    };
     let documents: [Vec<Vec<u8>>; 3] = [
-        vec![lines(&columns)],
-        vec![table],
-        vec![headed(1, "Mot."), headed(2, "Hai."), headed(3, "Ba.")],
+        vec![two_column_page()],
+        vec![wrapped_cell_table()],
+        vec![
+            headed_page(1, "Mot."),
+            headed_page(2, "Hai."),
+            headed_page(3, "Ba."),
+        ],
     ];
     let blocks = |doc: &Document| -> Vec<(String, BlockKind, Option<u32>)> {
         doc.blocks
@@ -678,11 +674,7 @@ fn a_stamp_at_an_angle_is_left_out_and_named_and_the_page_text_read() {
     // it is named as angled text, not as a scan.
     let watermark: &[u8] = b"BT /F1 40 Tf 0.7 0.7 -0.7 0.7 150 300 Tm (BAN NHAP) Tj ET";
     let doc = read_pdf(&build(&[watermark], TestFont::Courier)).expect("read");
-    let messages: Vec<(&str, &str)> = doc
-        .warnings
-        .iter()
-        .map(|w| (w.kind, w.message.as_str()))
-        .collect();
+    let messages = warnings_of(&doc);
     assert!(
         messages.len() == 1
             && messages[0].0 == "angled_text"
@@ -691,17 +683,23 @@ fn a_stamp_at_an_angle_is_left_out_and_named_and_the_page_text_read() {
     );
 }
 
+/// Page `n` of a report: a running header, a body line, `Trang n` below.
+fn headed_page(n: u32, body: &str) -> Vec<u8> {
+    lines(&[
+        (250.0, 800.0, "UBND TINH BAC GIANG"),
+        (72.0, 600.0, body),
+        (290.0, 40.0, &format!("Trang {n}")),
+    ])
+}
+
 #[test]
 fn running_headers_are_kept_once_and_page_numbers_dropped() {
-    let page = |n: u32, body: &str| {
-        lines(&[
-            (250.0, 800.0, "UBND TINH BAC GIANG"),
-            (72.0, 600.0, body),
-            (290.0, 40.0, &format!("Trang {n}")),
-        ])
-    };
     let pdf = build(
-        &[&page(1, "Mot."), &page(2, "Hai."), &page(3, "Ba.")],
+        &[
+            &headed_page(1, "Mot."),
+            &headed_page(2, "Hai."),
+            &headed_page(3, "Ba."),
+        ],
         TestFont::Courier,
     );
     let doc = read_pdf(&pdf).expect("read");
@@ -789,11 +787,7 @@ fn a_font_mapping_its_codes_to_no_characters_is_named_not_called_a_scan() {
         })],
     });
     let doc = read_pdf(&build(&[DUOC_TWICE], font)).expect("read");
-    let warnings: Vec<(&str, &str)> = doc
-        .warnings
-        .iter()
-        .map(|w| (w.kind, w.message.as_str()))
-        .collect();
+    let warnings = warnings_of(&doc);
     assert!(
         warnings.len() == 1
             && warnings[0].0 == "unmapped_glyphs"
