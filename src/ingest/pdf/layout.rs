@@ -72,10 +72,16 @@ struct Seg {
     row: Option<u32>,
 }
 
-/// Lays out one page's glyphs into lines, in reading order. `gutters`
-/// holds the column gutters `(x0, x1)` found on the document's earlier
-/// pages, and gains this page's.
-pub fn lines(page: &PageText, fonts: &[Font], gutters: &mut Vec<(f32, f32)>) -> Vec<Line> {
+/// Lays out one page's glyphs into lines, in reading order. `has_missing`
+/// says whether the page's text holds a U+FFFD (codes without text, left
+/// out) anywhere. `gutters` holds the column gutters `(x0, x1)` found on
+/// the document's earlier pages, and gains this page's.
+pub fn lines(
+    page: &PageText,
+    has_missing: bool,
+    fonts: &[Font],
+    gutters: &mut Vec<(f32, f32)>,
+) -> Vec<Line> {
     // Fonts matter here only for legacy encodings: without one in the
     // document, no glyph needs its font looked up.
     let fonts = if fonts.iter().any(|f| f.legacy.is_some()) {
@@ -84,11 +90,9 @@ pub fn lines(page: &PageText, fonts: &[Font], gutters: &mut Vec<(f32, f32)>) -> 
         &[]
     };
     let mut segs = segments(&page.glyphs);
-    // Codes without text are rare: most pages hold no U+FFFD to leave out,
-    // and then no word needs searching for one.
     let page = Page {
         content: page,
-        has_missing: page.text.contains('\u{FFFD}'),
+        has_missing,
     };
     let rows = table_rows(&page, fonts, &mut segs);
     let mut groups = Vec::new();
@@ -288,9 +292,6 @@ pub fn turn_upright(page: &mut PageText, media: [f32; 4]) -> Turned {
 /// least a tenth of them (a font without a ToUnicode map, as some printer
 /// drivers embed, whose codes name no characters), not a stray symbol.
 pub fn mostly_unmapped(page: &PageText) -> bool {
-    if !page.text.contains('\u{FFFD}') {
-        return false;
-    }
     let (mut unmapped, mut solid) = (0usize, 0usize);
     for g in page.glyphs.iter().filter(|g| g.turn == 0 && !g.space) {
         solid += 1;

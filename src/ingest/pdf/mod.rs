@@ -163,10 +163,13 @@ fn read_pdf_with(bytes: &[u8], cap: usize) -> Result<Document, DocError> {
         let page_width = x1 - x0;
         // Gutters are remembered per turn: a turned page's are in its frame.
         let gutters = &mut gutters[usize::from(turned.turn)];
-        let lines = layout::lines(&glyphs, &fonts.fonts, gutters);
+        // Codes without text are rare: most pages hold no U+FFFD, and then
+        // neither layout nor the count below looks for one.
+        let has_missing = glyphs.text.contains('\u{FFFD}');
+        let lines = layout::lines(&glyphs, has_missing, &fonts.fonts, gutters);
         // A page whose only text is at an angle, or has no characters, has
         // a text layer: it is named for that, not as a scan.
-        let unmapped = layout::mostly_unmapped(&glyphs);
+        let unmapped = has_missing && layout::mostly_unmapped(&glyphs);
         if unmapped {
             unmapped_pages.push(number);
         }
