@@ -200,39 +200,18 @@ fn read_pdf_with(bytes: &[u8], cap: usize) -> Result<Document, DocError> {
             note_rule,
         });
     }
-    if !empty_pages.is_empty() {
-        warnings.push(DocWarning {
-            kind: "no_text_layer",
-            message: format!(
-                "{} of {} pages have no text layer (a scan or a blank page), so their text is missing: {}; run OCR on the file to read them",
-                empty_pages.len(),
-                pages.len(),
-                page_list(&empty_pages)
-            ),
-        });
-    }
-    if !unmapped_pages.is_empty() {
-        warnings.push(DocWarning {
-            kind: "unmapped_glyphs",
-            message: format!(
-                "on {} of {} pages, much of the text is drawn in a font that maps its codes to no characters (no ToUnicode table, as some printer drivers write), so that text is missing: {}; run OCR on the file to read them",
-                unmapped_pages.len(),
-                pages.len(),
-                page_list(&unmapped_pages)
-            ),
-        });
-    }
-    if !angled_pages.is_empty() {
-        warnings.push(DocWarning {
-            kind: "angled_text",
-            message: format!(
-                "text at an angle to the rest of its page (a stamp, a margin note, a diagonal watermark) is left out on {} of {} pages: {}",
-                angled_pages.len(),
-                pages.len(),
-                page_list(&angled_pages)
-            ),
-        });
-    }
+    // Pages whose text is missing, by why. `{n}` is "2 of 10 pages", `{list}`
+    // the pages.
+    let total = pages.len();
+    warnings.extend(pages_warning("no_text_layer", &empty_pages, total, |n, list| {
+        format!("{n} have no text layer (a scan or a blank page), so their text is missing: {list}; run OCR on the file to read them")
+    }));
+    warnings.extend(pages_warning("unmapped_glyphs", &unmapped_pages, total, |n, list| {
+        format!("on {n}, much of the text is drawn in a font that maps its codes to no characters (no ToUnicode table, as some printer drivers write), so that text is missing: {list}; run OCR on the file to read them")
+    }));
+    warnings.extend(pages_warning("angled_text", &angled_pages, total, |n, list| {
+        format!("text at an angle to the rest of its page (a stamp, a margin note, a diagonal watermark) is left out on {n}: {list}")
+    }));
     let blocks = assemble(&mut page_lines);
     Ok(Document {
         format: Format::Pdf,
@@ -343,6 +322,23 @@ fn load_reason(e: &lopdf::Error) -> String {
         lopdf::Error::InvalidPassword => "it is encrypted and the password is not known".into(),
         other => format!("{other} (a damaged or truncated file)"),
     }
+}
+
+/// A warning about some of a document's `total` pages, or none when
+/// `pages` is empty: `say` gets `N of T pages` and [`page_list`].
+fn pages_warning(
+    kind: &'static str,
+    pages: &[u32],
+    total: usize,
+    say: impl Fn(&str, &str) -> String,
+) -> Option<DocWarning> {
+    (!pages.is_empty()).then(|| DocWarning {
+        kind,
+        message: say(
+            &format!("{} of {total} pages", pages.len()),
+            &page_list(pages),
+        ),
+    })
 }
 
 /// `1-3, 7`.
